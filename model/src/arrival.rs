@@ -1,0 +1,434 @@
+//! SEGMENT ARRIVES (RFC 9293 §3.10.7), and the ghost bookkeeping that decides whether an arrival
+//! broke a safety rule (DESIGN §3).
+
+use crate::config::{Mutation, RstInTimeWait, SynInTimeWait};
+use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
+use crate::segment::{flags::*, Segment};
+use crate::system::{ghost, Ctx};
+use crate::tcp_state::TcpState::{self, *};
+
+/// A LISTEN endpoint out of its quiet time takes a bare SYN and so chooses an ISS.
+pub fn listener_accepts_syn(to: &Endpoint, seg: &Segment) -> bool {
+    to.state == Listen && seg.flags == SYN && to.timer.kind != TimerKind::Quiet
+}
+
+/// The peer is still in connection `c` (it has not left it, nor never joined it).
+fn in_connection(peer: &Endpoint, c: u8) -> bool {
+    peer.conn == c && !matches!(peer.state, Closed | Listen)
+}
+
+/// Removes segment `i` from the network and lets its receiver process it.
+pub(crate) fn deliver(ctx: &mut Ctx, i: usize, iss: u8) -> Option<()> {
+    let seg = ctx.s.net.remove(i);
+    let to = seg.from.peer();
+    let before = *ctx.ep(to);
+    segment_arrives(ctx, to, seg, iss);
+    let after = *ctx.ep(to);
+    judge(ctx, to, &seg, &before, &after);
+    Some(())
+}
+
+/// Sets ghost bits for what this arrival did (DESIGN §3, RFC 1337, RFC 2525 §2.17).
+fn judge(ctx: &mut Ctx, to: Side, seg: &Segment, before: &Endpoint, after: &Endpoint) {
+    let had_effect = before.protocol_view() != after.protocol_view();
+    let stale = before.conn != 0 && seg.conn < before.conn;
+    let reset_by_rst = seg.has(RST) && after.end == End::Reset && before.end != End::Reset;
+    // DESIGN §3 names the synchronized states and SYN-SENT; SYN-RECEIVED is added because an old
+    // RST that resets an embryonic connection is a stale segment with an effect too.
+    let synchronized_or_syn_sent_reply = before.state.is_synchronized()
+        || before.state == SynReceived
+        || (before.state == SynSent
+            && (seg.has(RST) || (seg.has(SYN) && seg.has(ACK))));
+    if stale && had_effect && synchronized_or_syn_sent_reply {
+        ctx.s.ghost |= ghost::STALE_ACCEPTED;
+    }
+    if stale && seg.len > 0 && after.rcv_nxt != before.rcv_nxt {
+        ctx.s.ghost |= ghost::STALE_DATA;
+    }
+    let left = matches!(after.state, Closed | Listen) && !matches!(before.state, Closed | Listen);
+    if stale && seg.has(RST) && left {
+        ctx.s.ghost |= ghost::ASSASSINATED;
+    }
+    if reset_by_rst
+        && before.state.is_synchronized()
+        && ctx.s.aborted_conns & (1 << before.conn) == 0
+    {
+        ctx.s.ghost |= ghost::NORMAL_CLOSE_RESET;
+    }
+    // A ghost connection: ESTABLISHED in connection c although the peer is no longer in c and no
+    // one aborted or gave up c (an aborted c leaves an RST or a reply-RST to recover with; RFC 793
+    // Fig. 9's recovery from an old duplicate SYN must never end here).
+    if after.state == Established && before.state != Established {
+        let c = after.conn;
+        let peer = ctx.s.ep[to.peer().index()];
+        if !in_connection(&peer, c) && ctx.s.aborted_conns & (1 << c) == 0 {
+            ctx.s.ghost |= ghost::GHOST_CONNECTION;
+        }
+    }
+}
+
+/// The RST that answers `seg` with the segment's own numbers (RFC 9293 §3.10.7.1, §3.5.2 case 1):
+/// it carries the id of the segment it answers (DESIGN §3).
+fn reset_for(ctx: &mut Ctx, from: Side, seg: &Segment) {
+    if seg.has(ACK) {
+        ctx.send(from, RST, seg.ack, 0, 0, seg.conn);
+    } else {
+        let ack = ctx.space().add(seg.seq, seg.seg_len());
+        ctx.send(from, RST | ACK, 0, ack, 0, seg.conn);
+    }
+}
+
+/// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>: numbers of our own connection, so our id.
+pub(crate) fn send_ack(ctx: &mut Ctx, side: Side) {
+    let e = *ctx.ep(side);
+    ctx.send(side, ACK, e.snd_nxt, e.rcv_nxt, 0, e.conn);
+}
+
+/// RFC 9293 §3.10.7.1–§3.10.7.4, dispatched on the receiver's state.
+pub(crate) fn segment_arrives(ctx: &mut Ctx, to: Side, seg: Segment, iss: u8) {
+    match ctx.ep(to).state {
+        Closed => closed(ctx, to, &seg),
+        Listen => listen(ctx, to, &seg, iss),
+        SynSent => syn_sent(ctx, to, &seg),
+        _ => other(ctx, to, &seg),
+    }
+}
+
+/// RFC 9293 §3.10.7.1 CLOSED: an RST is discarded; anything else gets an RST.
+fn closed(ctx: &mut Ctx, to: Side, seg: &Segment) {
+    if !seg.has(RST) {
+        reset_for(ctx, to, seg);
+    }
+}
+
+/// RFC 9293 §3.10.7.2 LISTEN.
+fn listen(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
+    if seg.has(RST) {
+        // First: an incoming RST is ignored.
+        return;
+    }
+    if seg.has(ACK) {
+        // Second: any acknowledgment is bad in LISTEN: <SEQ=SEG.ACK><CTL=RST>.
+        reset_for(ctx, to, seg);
+        return;
+    }
+    if seg.has(SYN) {
+        if ctx.ep(to).timer.kind == TimerKind::Quiet {
+            // RFC 793 §3.3 quiet time: no new ISS may be chosen yet, so the SYN goes unanswered.
+            return;
+        }
+        // Third: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, choose ISS, send <SEQ=ISS><ACK=RCV.NXT>
+        // <CTL=SYN,ACK>, enter SYN-RECEIVED. The passive side adopts the SYN's id (DESIGN §3).
+        let space = ctx.space();
+        let rto = ctx.cfg.rto;
+        let e = ctx.ep(to);
+        e.state = SynReceived;
+        e.rcv_nxt = space.add(seg.seq, 1);
+        e.iss = iss;
+        e.snd_una = iss;
+        e.snd_nxt = space.add(iss, 1);
+        e.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+        e.retries = 0;
+        e.sent = 0;
+        e.unread = 0;
+        e.app = app::USED | app::PASSIVE;
+        e.conn = seg.conn;
+        e.end = End::None;
+        let rcv_nxt = e.rcv_nxt;
+        ctx.send(to, SYN | ACK, iss, rcv_nxt, 0, seg.conn);
+    }
+    // Fourth: other text or control: drop.
+}
+
+/// RFC 9293 §3.10.7.3 SYN-SENT.
+fn syn_sent(ctx: &mut Ctx, to: Side, seg: &Segment) {
+    let space = ctx.space();
+    let e = *ctx.ep(to);
+    // First: the ACK is acceptable iff ISS < SEG.ACK =< SND.NXT (SND.UNA = ISS here).
+    let ack_ok = seg.has(ACK)
+        && (ctx.cfg.mutation == Mutation::SynSentAcceptsAnyAck
+            || space.in_range(seg.ack, space.add(e.iss, 1), space.sub(e.snd_nxt, e.iss)));
+    if seg.has(ACK) && !ack_ok {
+        // Unacceptable ACK: <SEQ=SEG.ACK><CTL=RST> unless the segment is itself an RST.
+        if !seg.has(RST) {
+            reset_for(ctx, to, seg);
+        }
+        return;
+    }
+    if seg.has(RST) {
+        // Second: an RST with an acceptable ACK resets the connection; without ACK it is dropped.
+        if ack_ok {
+            enter_closed(ctx, to, End::Reset);
+        }
+        return;
+    }
+    if seg.has(SYN) {
+        // Fourth: RCV.NXT = SEG.SEQ+1; SND.UNA = SEG.ACK if ACK. Both sides of a simultaneous
+        // open adopt the larger id (DESIGN §3).
+        let common = e.conn.max(seg.conn);
+        let rto = ctx.cfg.rto;
+        let e = ctx.ep(to);
+        e.rcv_nxt = space.add(seg.seq, 1);
+        e.conn = common;
+        if ack_ok {
+            // Our SYN is acknowledged: ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+            e.snd_una = seg.ack;
+            e.state = Established;
+            e.retries = 0;
+            e.timer = if e.snd_una == e.snd_nxt {
+                Timer::OFF
+            } else {
+                Timer { kind: TimerKind::Retransmit, ticks: rto }
+            };
+            send_ack(ctx, to);
+        } else {
+            // Simultaneous open: SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+            e.state = SynReceived;
+            let (iss, rcv_nxt, conn) = (e.iss, e.rcv_nxt, e.conn);
+            ctx.send(to, SYN | ACK, iss, rcv_nxt, 0, conn);
+        }
+    }
+    // Fifth: neither SYN nor RST: drop.
+}
+
+/// RFC 9293 §3.10.7.4: SYN-RECEIVED and the synchronized states.
+fn other(ctx: &mut Ctx, to: Side, seg: &Segment) {
+    let space = ctx.space();
+    let cfg = ctx.cfg;
+    let e = *ctx.ep(to);
+    let seg_len = seg.seg_len();
+
+    // TIME-WAIT: "the only thing that can arrive is a retransmission of the remote FIN.
+    // Acknowledge it, and restart the 2 MSL timeout". The retransmitted FIN lies left of the
+    // window, so it is recognised before the acceptability test (the idealized, trimmed segment).
+    if e.state == TimeWait && seg.has(FIN) && !seg.has(RST) && space.add(seg.seq, seg_len) == e.rcv_nxt
+    {
+        send_ack(ctx, to);
+        restart_time_wait(ctx, to);
+        return;
+    }
+
+    // First: the sequence-number check (four cases on SEG.LEN and RCV.WND).
+    let accept_any = cfg.mutation == Mutation::AcceptAnyData && seg.len > 0;
+    if !accept_any && !space.acceptable(seg.seq, seg_len, e.rcv_nxt, cfg.window) {
+        // Not acceptable: send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> unless RST, and drop.
+        if !seg.has(RST) {
+            send_ack(ctx, to);
+        }
+        return;
+    }
+
+    // Second: the RST bit.
+    if seg.has(RST) {
+        if seg.seq != e.rcv_nxt {
+            // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK, drop.
+            send_ack(ctx, to);
+            return;
+        }
+        match e.state {
+            SynReceived if e.passive() => {
+                // Passive open: return to LISTEN.
+                if cfg.mutation != Mutation::SynReceivedIgnoresRst {
+                    enter_listen(ctx, to);
+                }
+            }
+            TimeWait if cfg.rst_in_time_wait == RstInTimeWait::Ignore => {
+                // RFC 1337 F1: ignore RST segments in TIME-WAIT.
+            }
+            TimeWait | Closing | LastAck => {
+                // RFC 9293: enter CLOSED, delete the TCB.
+                enter_closed(ctx, to, End::Reset);
+            }
+            _ => {
+                // SYN-RECEIVED from an active open ("connection refused"), ESTABLISHED,
+                // FIN-WAIT-1/2, CLOSE-WAIT: "connection reset", enter CLOSED.
+                enter_closed(ctx, to, End::Reset);
+            }
+        }
+        return;
+    }
+
+    // Fourth: the SYN bit (in the window, since the first check passed).
+    if seg.has(SYN) {
+        match e.state {
+            SynReceived if e.passive() => {
+                // Passive open: return to LISTEN.
+                enter_listen(ctx, to);
+            }
+            TimeWait if cfg.syn_in_time_wait == SynInTimeWait::Reset => {
+                // RFC 793 p. 71: a SYN in the window is an error: send a reset, enter CLOSED.
+                reset_for(ctx, to, seg);
+                enter_closed(ctx, to, End::Reset);
+            }
+            _ => {
+                // RFC 9293 (RFC 5961 §4): challenge ACK, drop.
+                send_ack(ctx, to);
+            }
+        }
+        return;
+    }
+
+    // Fifth: the ACK field. Without ACK the segment is dropped.
+    if !seg.has(ACK) {
+        return;
+    }
+    let acceptable_ack = |e: &Endpoint| {
+        space.in_range(seg.ack, space.add(e.snd_una, 1), space.sub(e.snd_nxt, e.snd_una))
+    };
+    match e.state {
+        SynReceived => {
+            if acceptable_ack(&e) {
+                // SND.UNA < SEG.ACK =< SND.NXT: ESTABLISHED, continue processing.
+                ctx.ep(to).state = Established;
+                ack_advance(ctx, to, seg.ack);
+            } else {
+                // <SEQ=SEG.ACK><CTL=RST>.
+                reset_for(ctx, to, seg);
+                return;
+            }
+        }
+        TimeWait => {
+            // Only a retransmitted FIN can arrive; handled above.
+        }
+        _ => {
+            if acceptable_ack(&e) {
+                ack_advance(ctx, to, seg.ack);
+            } else if space.gt(seg.ack, e.snd_nxt) {
+                // Acknowledges something not yet sent: send an ACK, drop.
+                send_ack(ctx, to);
+                return;
+            }
+            // SEG.ACK =< SND.UNA: a duplicate, ignored; processing continues (this is what
+            // accepts a FIN with an old ACK in FIN-WAIT-1 during a reordered simultaneous close).
+            let e = *ctx.ep(to);
+            let fin_acked = e.has(app::FIN_SENT) && e.snd_una == e.snd_nxt;
+            match e.state {
+                FinWait1 if fin_acked => ctx.ep(to).state = FinWait2,
+                Closing => {
+                    // Our FIN acknowledged: TIME-WAIT; otherwise ignore the segment.
+                    if fin_acked {
+                        enter_time_wait(ctx, to);
+                    }
+                    return;
+                }
+                LastAck => {
+                    // Our FIN acknowledged: CLOSED.
+                    if fin_acked {
+                        enter_closed(ctx, to, End::Normal);
+                        let wait = ctx.cfg.passive_close_wait;
+                        if wait > 0 {
+                            ctx.ep(to).timer = Timer { kind: TimerKind::Quiet, ticks: wait };
+                        }
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // Seventh: segment text, in ESTABLISHED and FIN-WAIT-1/2 only.
+    let e = *ctx.ep(to);
+    let mut acked = false;
+    if seg.len > 0 && matches!(e.state, Established | FinWait1 | FinWait2) {
+        if seg.seq == e.rcv_nxt || accept_any {
+            let ep = ctx.ep(to);
+            ep.rcv_nxt = space.add(ep.rcv_nxt, 1);
+            if !ep.has(app::CLOSED_BY_APP) {
+                ep.unread = ep.unread.saturating_add(1);
+            }
+        } else {
+            // In the window but not next: no reassembly queue, so only acknowledge.
+            send_ack(ctx, to);
+            return;
+        }
+        acked = true;
+    }
+
+    // Eighth: the FIN bit, if it is the next byte expected.
+    let e = *ctx.ep(to);
+    let fin_seq = space.add(seg.seq, seg.len);
+    if seg.has(FIN) && fin_seq == e.rcv_nxt {
+        ctx.ep(to).rcv_nxt = space.add(e.rcv_nxt, 1);
+        send_ack(ctx, to);
+        match e.state {
+            SynReceived | Established => ctx.ep(to).state = CloseWait,
+            // Our FIN is not acknowledged yet (else we would be in FIN-WAIT-2): CLOSING.
+            FinWait1 => ctx.ep(to).state = Closing,
+            FinWait2 => enter_time_wait(ctx, to),
+            // CLOSE-WAIT, CLOSING, LAST-ACK: remain.
+            _ => {}
+        }
+        return;
+    }
+    if acked {
+        send_ack(ctx, to);
+    }
+}
+
+/// SND.UNA = SEG.ACK; the retransmission timer restarts or stops (RFC 6298 §5).
+pub(crate) fn ack_advance(ctx: &mut Ctx, side: Side, ack: u8) {
+    let rto = ctx.cfg.rto;
+    let e = ctx.ep(side);
+    e.snd_una = ack;
+    e.retries = 0;
+    e.timer = if e.snd_una == e.snd_nxt {
+        Timer::OFF
+    } else {
+        Timer { kind: TimerKind::Retransmit, ticks: rto }
+    };
+}
+
+/// TIME-WAIT for `time_wait` ticks; a TIME-WAIT of 0 closes at once.
+pub(crate) fn enter_time_wait(ctx: &mut Ctx, side: Side) {
+    ctx.ep(side).state = TimeWait;
+    restart_time_wait(ctx, side);
+}
+
+fn restart_time_wait(ctx: &mut Ctx, side: Side) {
+    let tw = ctx.cfg.time_wait_ticks();
+    if tw == 0 {
+        enter_closed(ctx, side, End::Normal);
+    } else {
+        ctx.ep(side).timer = Timer { kind: TimerKind::TimeWait, ticks: tw };
+    }
+}
+
+/// Deletes the TCB. What stays is what the ISN policy needs (the previous range) and the ghost end;
+/// after an abnormal end the quiet time starts (RFC 793 §3.3).
+pub(crate) fn enter_closed(ctx: &mut Ctx, side: Side, end: End) {
+    let quiet = ctx.cfg.quiet_ticks();
+    let forget = ctx.cfg.isn == crate::config::IsnPolicy::Any;
+    if matches!(end, End::TimedOut | End::Aborted) {
+        let c = ctx.ep(side).conn;
+        ctx.s.aborted_conns |= 1 << c;
+    }
+    let e = ctx.ep(side);
+    let (iss, snd_nxt) = if forget { (0, 0) } else { (e.iss, e.snd_nxt) };
+    *e = Endpoint {
+        state: Closed,
+        iss,
+        snd_nxt,
+        app: app::USED,
+        end,
+        ..Endpoint::default()
+    };
+    if end != End::Normal && quiet > 0 {
+        e.timer = Timer { kind: TimerKind::Quiet, ticks: quiet };
+    }
+}
+
+/// An embryonic passive connection falls back to LISTEN; it is an abnormal end, so the quiet time
+/// applies (DESIGN §6).
+pub(crate) fn enter_listen(ctx: &mut Ctx, side: Side) {
+    enter_closed(ctx, side, End::None);
+    let quiet = ctx.cfg.quiet_ticks();
+    let e = ctx.ep(side);
+    e.state = Listen;
+    e.timer = if quiet > 0 { Timer { kind: TimerKind::Quiet, ticks: quiet } } else { Timer::OFF };
+}
+
+/// States in which the application has a connection it may still act on.
+pub fn app_owned(state: TcpState) -> bool {
+    !matches!(state, Closed | Listen)
+}

@@ -1,0 +1,281 @@
+//! Every parameter of a check, in one serde struct.
+//!
+//! The defaults are the *baseline*: RFC 9293's rules plus the assumptions under which tcpmc shows
+//! the safety properties hold (README.md, "Assumptions"). Each assumption is a separate knob so that
+//! the checker can show what dropping it costs (DESIGN §6).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Largest number of segments the network array can hold (`max_in_flight` ≤ this).
+pub const MAX_NET: usize = 6;
+/// Largest number of connection ids (incarnations); ghost bit masks are `u8`.
+pub const MAX_INCARNATIONS: u8 = 7;
+
+/// What an endpoint in TIME-WAIT does with a valid RST.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RstInTimeWait {
+    /// RFC 9293 §3.10.7.4: enter CLOSED (TIME-WAIT assassination is possible).
+    Honor,
+    /// RFC 1337 fix F1: ignore RST segments in TIME-WAIT.
+    Ignore,
+}
+
+/// How a new incarnation's initial sequence number relates to the endpoint's previous one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IsnPolicy {
+    /// Any value of the sequence space (a random ISN with no per-4-tuple order).
+    Any,
+    /// Strictly after the previous ISS, possibly inside the range the previous incarnation used
+    /// (RFC 793's clock / RFC 6528 when a fast connection outruns the clock).
+    Forward,
+    /// Beyond every number the previous incarnation used.
+    Ahead,
+}
+
+/// What an endpoint in TIME-WAIT does with an in-window SYN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SynInTimeWait {
+    /// RFC 9293 §3.10.7.4 (RFC 5961 §4): send a challenge ACK and stay.
+    ChallengeAck,
+    /// RFC 793 p. 71: an in-window SYN is an error: send a reset and enter CLOSED.
+    Reset,
+}
+
+/// What happens to a segment sent while the network already holds `max_in_flight` segments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NetworkFull {
+    /// The state is outside the bound: not explored, counted as "cut", verdicts say "within bounds".
+    Cut,
+    /// The segment is lost (a router drop).
+    Drop,
+}
+
+/// Deliberate bugs, used only by tests that prove a property can fail. Never set by the CLI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mutation {
+    #[default]
+    None,
+    /// LAST-ACK never retransmits its FIN (a retransmission-timer bug): a lost FIN deadlocks.
+    NoRetransmitInLastAck,
+    /// An established endpoint accepts any data segment, ignoring the window (no sequence check).
+    AcceptAnyData,
+    /// SYN-SENT accepts any SYN+ACK, ignoring whether it acknowledges our SYN.
+    SynSentAcceptsAnyAck,
+    /// A passive SYN-RECEIVED that gets an RST goes to ESTABLISHED-like confusion: it ignores RSTs.
+    SynReceivedIgnoresRst,
+}
+
+/// Every parameter of a check.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields, default)]
+pub struct Config {
+    /// Maximum segment lifetime in ticks: a segment whose age reaches `msl` is gone.
+    pub msl: u8,
+    /// TIME-WAIT length in ticks (RFC 9293 MUST-13: 2·MSL). `None` means 2·msl.
+    pub time_wait: Option<u8>,
+    /// Number of values in the modular sequence space.
+    pub seq_space: u8,
+    /// The fixed receive window RCV.WND.
+    pub window: u8,
+    /// Bound on segments in flight at once.
+    pub max_in_flight: u8,
+    /// Connections (ghost ids) that may be opened on the 4-tuple in one run.
+    pub incarnations: u8,
+    /// One-byte data segments A may send per connection.
+    pub data_a: u8,
+    /// One-byte data segments B may send per connection.
+    pub data_b: u8,
+    /// Retransmissions of one segment before the connection is given up (R2).
+    pub retries: u8,
+    /// Retransmission timeout in ticks.
+    pub rto: u8,
+    /// The network may lose segments.
+    pub loss: bool,
+    /// The network may duplicate segments.
+    pub duplication: bool,
+    /// Ticks an endpoint waits after an abnormal end before it picks a new ISS. `None`: 2·msl.
+    pub quiet_time: Option<u8>,
+    /// Ticks the passive closer waits after LAST-ACK before it picks a new ISS (0: none). TIME-WAIT
+    /// protects only the endpoint that holds it; this protects the other one (DESIGN §6).
+    pub passive_close_wait: u8,
+    pub rst_in_time_wait: RstInTimeWait,
+    pub isn: IsnPolicy,
+    /// How many ISS values `forward` and `ahead` may choose beyond the previous range.
+    pub isn_choices: u8,
+    pub syn_in_time_wait: SynInTimeWait,
+    pub network_full: NetworkFull,
+    /// The application may abort (SO_LINGER 0: RST, no TIME-WAIT).
+    pub abort: bool,
+    /// The application may half-close with shutdown(SHUT_WR).
+    pub shutdown: bool,
+    /// A may open passively (listen).
+    pub a_listens: bool,
+    /// B may open actively (connect).
+    pub b_connects: bool,
+    #[serde(skip)]
+    pub mutation: Mutation,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            msl: 1,
+            time_wait: None,
+            seq_space: 8,
+            window: 2,
+            max_in_flight: 3,
+            incarnations: 2,
+            data_a: 1,
+            data_b: 1,
+            retries: 1,
+            rto: 1,
+            loss: true,
+            duplication: false,
+            quiet_time: None,
+            passive_close_wait: 0,
+            rst_in_time_wait: RstInTimeWait::Ignore,
+            isn: IsnPolicy::Ahead,
+            isn_choices: 1,
+            syn_in_time_wait: SynInTimeWait::ChallengeAck,
+            network_full: NetworkFull::Cut,
+            abort: true,
+            shutdown: false,
+            a_listens: true,
+            b_connects: true,
+            mutation: Mutation::None,
+        }
+    }
+}
+
+/// A configuration value outside its allowed range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {field} = {value}: {allowed}")]
+pub struct ConfigError {
+    pub field: &'static str,
+    pub value: String,
+    pub allowed: String,
+}
+
+fn check(field: &'static str, value: u8, lo: u8, hi: u8) -> Result<(), ConfigError> {
+    if value < lo || value > hi {
+        return Err(ConfigError {
+            field,
+            value: value.to_string(),
+            allowed: format!("must be in {lo}..={hi}"),
+        });
+    }
+    Ok(())
+}
+
+impl Config {
+    /// TIME-WAIT length in ticks after defaults are applied.
+    pub fn time_wait_ticks(&self) -> u8 {
+        self.time_wait.unwrap_or(self.msl.saturating_mul(2))
+    }
+
+    /// Quiet time in ticks after defaults are applied.
+    pub fn quiet_ticks(&self) -> u8 {
+        self.quiet_time.unwrap_or(self.msl.saturating_mul(2))
+    }
+
+    /// Data segments the endpoint on `side` may send per connection.
+    pub fn data_limit(&self, side: crate::Side) -> u8 {
+        match side {
+            crate::Side::A => self.data_a,
+            crate::Side::B => self.data_b,
+        }
+    }
+
+    /// Checks every field against its allowed range; the error names the first bad field.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check("msl", self.msl, 1, 8)?;
+        check("time_wait", self.time_wait_ticks(), 0, 32)?;
+        check("seq_space", self.seq_space, 4, 64)?;
+        check("window", self.window, 1, self.seq_space / 2)?;
+        check("max_in_flight", self.max_in_flight, 1, MAX_NET as u8)?;
+        check("incarnations", self.incarnations, 1, MAX_INCARNATIONS)?;
+        check("data_a", self.data_a, 0, 3)?;
+        check("data_b", self.data_b, 0, 3)?;
+        check("retries", self.retries, 0, 8)?;
+        check("rto", self.rto, 1, 16)?;
+        check("quiet_time", self.quiet_ticks(), 0, 32)?;
+        check("passive_close_wait", self.passive_close_wait, 0, 32)?;
+        check("isn_choices", self.isn_choices, 1, self.seq_space / 2)?;
+        if !self.b_connects && self.a_listens {
+            return Err(ConfigError {
+                field: "b_connects",
+                value: "false".into(),
+                allowed: "with a_listens = true, B must be able to connect (else no one opens)"
+                    .into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for RstInTimeWait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RstInTimeWait::Honor => "honor",
+            RstInTimeWait::Ignore => "ignore",
+        })
+    }
+}
+
+impl fmt::Display for IsnPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IsnPolicy::Any => "any",
+            IsnPolicy::Forward => "forward",
+            IsnPolicy::Ahead => "ahead",
+        })
+    }
+}
+
+impl fmt::Display for SynInTimeWait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SynInTimeWait::ChallengeAck => "challenge-ack",
+            SynInTimeWait::Reset => "reset",
+        })
+    }
+}
+
+impl fmt::Display for NetworkFull {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NetworkFull::Cut => "cut",
+            NetworkFull::Drop => "drop",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+        assert_eq!(Config::default().time_wait_ticks(), 2);
+    }
+
+    #[test]
+    fn msl_zero_is_rejected_with_field_and_range() {
+        let c = Config { msl: 0, ..Config::default() };
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.to_string(), "invalid configuration: msl = 0: must be in 1..=8");
+    }
+
+    #[test]
+    fn window_larger_than_half_the_space_is_rejected() {
+        let c = Config { seq_space: 8, window: 5, ..Config::default() };
+        assert_eq!(c.validate().unwrap_err().field, "window");
+    }
+}

@@ -1,0 +1,81 @@
+//! Tick: time passes by one unit. Segments age (and die at MSL); every timer counts down, and
+//! those that reach zero fire, A first, then B (DESIGN §1).
+
+use crate::arrival::{enter_closed, enter_listen};
+use crate::config::Mutation;
+use crate::endpoint::{app, End, Side, Timer, TimerKind};
+use crate::segment::flags::*;
+use crate::system::Ctx;
+use crate::tcp_state::TcpState::*;
+
+pub(crate) fn tick(ctx: &mut Ctx) -> Option<()> {
+    if !ctx.s.in_motion() {
+        return None;
+    }
+    ctx.s.net.age(ctx.cfg.msl);
+    let mut fire = [false; 2];
+    for side in [Side::A, Side::B] {
+        let t = &mut ctx.ep(side).timer;
+        if t.running() {
+            t.ticks = t.ticks.saturating_sub(1);
+            fire[side.index()] = t.ticks == 0;
+        }
+    }
+    for side in [Side::A, Side::B] {
+        if fire[side.index()] {
+            expire(ctx, side);
+        }
+    }
+    Some(())
+}
+
+fn expire(ctx: &mut Ctx, side: Side) {
+    let e = *ctx.ep(side);
+    match e.timer.kind {
+        TimerKind::Off => {}
+        // Quiet time over: the endpoint may choose an ISS again.
+        TimerKind::Quiet => ctx.ep(side).timer = Timer::OFF,
+        // RFC 9293 §3.10.8: TIME-WAIT timeout: delete the TCB, enter CLOSED.
+        TimerKind::TimeWait => enter_closed(ctx, side, End::Normal),
+        TimerKind::Retransmit => {
+            if ctx.cfg.mutation == Mutation::NoRetransmitInLastAck && e.state == LastAck {
+                ctx.ep(side).timer = Timer::OFF;
+                return;
+            }
+            if e.retries >= ctx.cfg.retries {
+                // RFC 9293 §3.8.3: R2 reached: close the connection. A passive embryonic
+                // connection is dropped and the listener stays.
+                if e.state == SynReceived && e.passive() {
+                    let c = e.conn;
+                    ctx.s.aborted_conns |= 1 << c;
+                    enter_listen(ctx, side);
+                } else {
+                    enter_closed(ctx, side, End::TimedOut);
+                }
+                return;
+            }
+            retransmit(ctx, side);
+        }
+    }
+}
+
+/// RFC 9293 §3.8.1: retransmit the oldest unacknowledged segment and restart the timer.
+fn retransmit(ctx: &mut Ctx, side: Side) {
+    let space = ctx.space();
+    let rto = ctx.cfg.rto;
+    let ep = ctx.ep(side);
+    ep.retries += 1;
+    ep.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+    let e = *ep;
+    if e.snd_una == e.iss {
+        if e.state == SynSent {
+            ctx.send(side, SYN, e.iss, 0, 0, e.conn);
+        } else {
+            ctx.send(side, SYN | ACK, e.iss, e.rcv_nxt, 0, e.conn);
+        }
+    } else if e.has(app::FIN_SENT) && e.snd_una == space.sub(e.snd_nxt, 1) {
+        ctx.send(side, FIN | ACK, e.snd_una, e.rcv_nxt, 0, e.conn);
+    } else {
+        ctx.send(side, ACK, e.snd_una, e.rcv_nxt, 1, e.conn);
+    }
+}

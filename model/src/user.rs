@@ -1,0 +1,233 @@
+//! User calls (RFC 9293 §3.10.1–§3.10.6) as the socket API offers them, and the ISN policy.
+
+use crate::arrival::enter_closed;
+use crate::config::{Config, IsnPolicy};
+use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
+use crate::segment::flags::*;
+use crate::seq::SeqSpace;
+use crate::system::{Action, Ctx, State};
+use crate::tcp_state::TcpState::*;
+
+/// The ISS values the policy allows for the endpoint's next connection (DESIGN §6). An endpoint's
+/// first ISS is 0: rotating each direction's sequence space is a sound symmetry.
+pub fn isn_choices(cfg: &Config, e: &Endpoint) -> Vec<u8> {
+    let space = SeqSpace { n: cfg.seq_space };
+    if !e.has(app::USED) {
+        return vec![0];
+    }
+    let (start, count) = match cfg.isn {
+        IsnPolicy::Any => (0, cfg.seq_space),
+        // Strictly after the previous ISS, inside the previous range or just beyond it.
+        IsnPolicy::Forward => (
+            space.add(e.iss, 1),
+            space.sub(e.snd_nxt, e.iss).saturating_sub(1) + cfg.isn_choices,
+        ),
+        // Beyond every number the previous incarnation used.
+        IsnPolicy::Ahead => (e.snd_nxt, cfg.isn_choices),
+    };
+    (0..count.min(cfg.seq_space)).map(|k| space.add(start, k)).collect()
+}
+
+/// Pushes the user calls enabled for `side`.
+pub(crate) fn enabled(cfg: &Config, s: &State, side: Side, out: &mut Vec<Action>) {
+    let e = s.ep(side);
+    let quiet = e.timer.kind == TimerKind::Quiet;
+    let closed_by_app = e.has(app::CLOSED_BY_APP);
+    match e.state {
+        Closed => {
+            let may_connect = side == Side::A || cfg.b_connects;
+            if may_connect && !quiet && s.next_conn <= cfg.incarnations {
+                for iss in isn_choices(cfg, e) {
+                    out.push(Action::Connect(side, iss));
+                }
+            }
+            if side == Side::B || cfg.a_listens {
+                out.push(Action::Listen(side));
+            }
+        }
+        Listen => out.push(Action::Close(side)),
+        _ => {
+            let writable = matches!(e.state, Established | CloseWait)
+                && !e.has(app::FIN_SENT)
+                && e.sent < cfg.data_limit(side);
+            let space = SeqSpace { n: cfg.seq_space };
+            if writable && space.sub(e.snd_nxt, e.snd_una) < cfg.window {
+                out.push(Action::Send(side));
+            }
+            if e.unread > 0 && !closed_by_app {
+                out.push(Action::Read(side));
+            }
+            let closable = matches!(e.state, Established | CloseWait)
+                || (e.has(app::FIN_SENT) && !closed_by_app);
+            if closable && !closed_by_app {
+                out.push(Action::Close(side));
+            }
+            if cfg.shutdown && matches!(e.state, Established | CloseWait) && !e.has(app::FIN_SENT) {
+                out.push(Action::Shutdown(side));
+            }
+            let abortable = !closed_by_app && !(e.state == SynReceived && e.passive());
+            if cfg.abort && abortable {
+                out.push(Action::Abort(side));
+            }
+        }
+    }
+}
+
+/// OPEN, active (RFC 9293 §3.10.1): choose ISS, send <SEQ=ISS><CTL=SYN>, enter SYN-SENT. The
+/// connection takes a fresh ghost id (DESIGN §3).
+pub(crate) fn connect(ctx: &mut Ctx, side: Side, iss: u8) -> Option<()> {
+    let e = *ctx.s.ep(side);
+    let may_connect = side == Side::A || ctx.cfg.b_connects;
+    if e.state != Closed
+        || !may_connect
+        || e.timer.kind == TimerKind::Quiet
+        || ctx.s.next_conn > ctx.cfg.incarnations
+        || !isn_choices(ctx.cfg, &e).contains(&iss)
+    {
+        return None;
+    }
+    let conn = ctx.s.next_conn;
+    ctx.s.next_conn += 1;
+    let space = ctx.space();
+    *ctx.ep(side) = Endpoint {
+        state: SynSent,
+        iss,
+        snd_una: iss,
+        snd_nxt: space.add(iss, 1),
+        timer: Timer { kind: TimerKind::Retransmit, ticks: ctx.cfg.rto },
+        app: app::USED,
+        conn,
+        ..Endpoint::default()
+    };
+    ctx.send(side, SYN, iss, 0, 0, conn);
+    Some(())
+}
+
+/// OPEN, passive (RFC 9293 §3.10.1): enter LISTEN. A running quiet time keeps running.
+pub(crate) fn listen(ctx: &mut Ctx, side: Side) -> Option<()> {
+    let may_listen = side == Side::B || ctx.cfg.a_listens;
+    let e = ctx.ep(side);
+    if e.state != Closed || !may_listen {
+        return None;
+    }
+    e.state = Listen;
+    e.end = End::None;
+    Some(())
+}
+
+/// SEND (RFC 9293 §3.10.2): one byte, sent at once within the peer's window.
+pub(crate) fn send(ctx: &mut Ctx, side: Side) -> Option<()> {
+    let e = *ctx.ep(side);
+    let space = ctx.space();
+    if !matches!(e.state, Established | CloseWait)
+        || e.has(app::FIN_SENT)
+        || e.sent >= ctx.cfg.data_limit(side)
+        || space.sub(e.snd_nxt, e.snd_una) >= ctx.cfg.window
+    {
+        return None;
+    }
+    let rto = ctx.cfg.rto;
+    let ep = ctx.ep(side);
+    ep.sent += 1;
+    ep.snd_nxt = space.add(e.snd_nxt, 1);
+    if !ep.timer.running() {
+        ep.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+        ep.retries = 0;
+    }
+    ctx.send(side, ACK, e.snd_nxt, e.rcv_nxt, 1, e.conn);
+    Some(())
+}
+
+/// RECEIVE (RFC 9293 §3.10.3): the application reads everything buffered.
+pub(crate) fn read(ctx: &mut Ctx, side: Side) -> Option<()> {
+    let e = ctx.ep(side);
+    if e.unread == 0 || e.has(app::CLOSED_BY_APP) {
+        return None;
+    }
+    e.unread = 0;
+    Some(())
+}
+
+/// Sends our FIN: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=FIN,ACK>.
+fn send_fin(ctx: &mut Ctx, side: Side) {
+    let rto = ctx.cfg.rto;
+    let space = ctx.space();
+    let e = *ctx.ep(side);
+    let ep = ctx.ep(side);
+    ep.snd_nxt = space.add(e.snd_nxt, 1);
+    ep.set(app::FIN_SENT);
+    ep.state = if e.state == Established { FinWait1 } else { LastAck };
+    if !ep.timer.running() {
+        ep.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+        ep.retries = 0;
+    }
+    ctx.send(side, FIN | ACK, e.snd_nxt, e.rcv_nxt, 0, e.conn);
+}
+
+/// Sends <SEQ=SND.NXT><CTL=RST> and deletes the TCB: an abortive end (RFC 9293 §3.10.5).
+fn reset_and_close(ctx: &mut Ctx, side: Side) {
+    let e = *ctx.ep(side);
+    ctx.send(side, RST, e.snd_nxt, 0, 0, e.conn);
+    enter_closed(ctx, side, End::Aborted);
+}
+
+/// CLOSE (RFC 9293 §3.10.4).
+pub(crate) fn close(ctx: &mut Ctx, side: Side) -> Option<()> {
+    let e = *ctx.ep(side);
+    if e.has(app::CLOSED_BY_APP) {
+        return None;
+    }
+    match e.state {
+        // LISTEN: delete the TCB (a running quiet time keeps running).
+        Listen => {
+            let ep = ctx.ep(side);
+            ep.state = Closed;
+            Some(())
+        }
+        // RFC 9293 SHLD-3 (RFC 2525 §2.17): close with unread received data sends RST.
+        _ if e.unread > 0 && e.state.is_synchronized() => {
+            reset_and_close(ctx, side);
+            Some(())
+        }
+        // ESTABLISHED: FIN, FIN-WAIT-1. CLOSE-WAIT: FIN, LAST-ACK.
+        Established | CloseWait if !e.has(app::FIN_SENT) => {
+            ctx.ep(side).set(app::CLOSED_BY_APP);
+            send_fin(ctx, side);
+            Some(())
+        }
+        // After shutdown(SHUT_WR) our FIN is already out: the application only stops reading.
+        _ if e.has(app::FIN_SENT) => {
+            ctx.ep(side).set(app::CLOSED_BY_APP);
+            Some(())
+        }
+        _ => None,
+    }
+}
+
+/// shutdown(SHUT_WR): our FIN, the application may still read (a half-close).
+pub(crate) fn shutdown(ctx: &mut Ctx, side: Side) -> Option<()> {
+    let e = *ctx.ep(side);
+    if !ctx.cfg.shutdown || !matches!(e.state, Established | CloseWait) || e.has(app::FIN_SENT) {
+        return None;
+    }
+    send_fin(ctx, side);
+    Some(())
+}
+
+/// ABORT (RFC 9293 §3.10.5, SO_LINGER 0): RST where a connection is synchronized or SYN-RECEIVED,
+/// nothing in SYN-SENT, CLOSING, LAST-ACK and TIME-WAIT; CLOSED without TIME-WAIT.
+pub(crate) fn abort(ctx: &mut Ctx, side: Side) -> Option<()> {
+    let e = *ctx.ep(side);
+    if !ctx.cfg.abort
+        || e.has(app::CLOSED_BY_APP)
+        || matches!(e.state, Closed | Listen)
+        || (e.state == SynReceived && e.passive())
+    {
+        return None;
+    }
+    match e.state {
+        SynReceived | Established | FinWait1 | FinWait2 | CloseWait => reset_and_close(ctx, side),
+        _ => enter_closed(ctx, side, End::Aborted),
+    }
+    Some(())
+}
