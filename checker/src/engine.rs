@@ -75,6 +75,8 @@ pub struct Outcome<M: Model> {
     /// Number of BFS levels: the longest shortest path, in states.
     pub depth: usize,
     pub seconds: f64,
+    /// False when the search stopped early because every goal was decided.
+    pub complete: bool,
     /// For each goal: the shortest trace to a discovering state, if any.
     pub discoveries: Vec<Option<Trace<M>>>,
 }
@@ -87,8 +89,9 @@ struct Succ<S> {
     state: S,
 }
 
-/// Runs a complete breadth-first search with `threads` workers.
-pub fn bfs<M, G>(model: &M, goals: &G, threads: usize) -> Outcome<M>
+/// Runs a breadth-first search with `threads` workers. With `stop_early`, the search ends after
+/// the first level at which every goal has a discovery (the counts are then partial).
+pub fn bfs<M, G>(model: &M, goals: &G, threads: usize, stop_early: bool) -> Outcome<M>
 where
     M: Model + Sync,
     M::State: Hash + Clone + Send + Sync,
@@ -127,7 +130,12 @@ where
         }
     }
     let mut depth = 0;
+    let mut complete = true;
     while !frontier.is_empty() {
+        if stop_early && first.iter().all(Option::is_some) {
+            complete = false;
+            break;
+        }
         depth += 1;
         let chunks: Vec<&[(u64, M::State)]> = frontier.chunks(CHUNK).collect();
         let results: Vec<Mutex<Option<(Vec<Succ<M::State>>, Vec<u64>, u64)>>> =
@@ -198,6 +206,7 @@ where
         cut: cut_seen.len() as u64,
         depth,
         seconds: start.elapsed().as_secs_f64(),
+        complete,
         discoveries,
     }
 }

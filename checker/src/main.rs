@@ -1,36 +1,93 @@
-mod engine;
+use clap::Parser;
+use std::process::ExitCode;
+use tcpmc::cli::{CheckArgs, Cli, Command};
+use tcpmc::settings::{self, InputError};
+use tcpmc_model::Config;
+use tcpmc_properties::{registry, Kind, PropertyDef};
 
-use tcpmc_model::{Config, TcpModel};
-use tcpmc_properties::{registry, PropertyDef};
-
-struct Props(Vec<&'static PropertyDef>);
-impl engine::Goals<TcpModel> for Props {
-    fn count(&self) -> usize { self.0.len() }
-    fn discovered(&self, m: &TcpModel, i: usize, s: &tcpmc_model::State) -> bool { self.0[i].discovered_by(&m.cfg, s) }
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand)
+            {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            // One line: clap's first line without its "error: " prefix.
+            let rendered = e.to_string();
+            let first = rendered.lines().next().unwrap_or("bad arguments");
+            let allowed = rendered
+                .lines()
+                .find(|l| l.contains("possible values:"))
+                .map(|l| format!(" {}", l.trim()))
+                .unwrap_or_default();
+            eprintln!(
+                "tcpmc: {}{allowed} (see tcpmc check --help)",
+                first.trim_start_matches("error: ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => match check(&args) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("tcpmc: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let mut cfg = Config::default();
-    for a in &args[1..] {
-        let (k, v) = a.split_once('=').unwrap();
-        let mut j = serde_json::to_value(&cfg).unwrap();
-        let val: serde_json::Value = serde_json::from_str(v).unwrap_or(serde_json::Value::String(v.to_string()));
-        j[k] = val;
-        cfg = serde_json::from_value(j).unwrap();
+fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
+    if args.list {
+        for p in registry() {
+            let kind = match p.kind {
+                Kind::Invariant => "invariant",
+                Kind::Reachability => "coverage",
+            };
+            println!("{:<32} {:<10} {}", p.name, kind, p.description);
+        }
+        return Ok(ExitCode::SUCCESS);
     }
-    let model = TcpModel::new(cfg);
-    let props = Props(registry().iter().collect());
-    let o = engine::bfs(&model, &props, 2);
-    println!("unique {} generated {} cut {} depth {} secs {:.2} rate {:.0}/s", o.unique, o.generated, o.cut, o.depth, o.seconds, o.generated as f64 / o.seconds);
-    for (p, d) in props.0.iter().zip(&o.discoveries) {
-        if let (Some(t), tcpmc_properties::Kind::Invariant) = (d, p.kind) {
-            println!("== {}", p.name);
-            println!("{}", t.states[0]);
-            for (i, a) in t.actions.iter().enumerate() {
-                println!("{}. {}\n{}", i + 1, tcpmc_model::system::describe(&t.states[i], a), t.states[i + 1]);
+    let base = match &args.config {
+        Some(path) => settings::load_file(path)?,
+        None => Config::default(),
+    };
+    let cfg = settings::apply(base, &args.fields.overrides())?;
+    let props: Vec<&'static PropertyDef> = if args.properties.is_empty() {
+        registry().iter().collect()
+    } else {
+        let mut chosen = Vec::new();
+        for name in &args.properties {
+            let p = tcpmc_properties::find(name).ok_or_else(|| {
+                InputError(format!("unknown property '{name}' (tcpmc check --list shows them)"))
+            })?;
+            if !chosen.iter().any(|c: &&PropertyDef| c.name == p.name) {
+                chosen.push(p);
             }
         }
-        println!("{:32} {}", p.name, match d { Some(t) => format!("found at {} steps", t.actions.len()), None => "-".into() });
+        chosen
+    };
+    let threads = match args.threads {
+        Some(0) => return Err(InputError("--threads must be at least 1".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    };
+    let report = tcpmc::run::check(&cfg, &props, threads, args.stop_early);
+    if args.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| InputError(format!("cannot encode the report: {e}")))?;
+        println!("{text}");
+    } else {
+        print!("{}", tcpmc_reports::text::render(&report));
     }
+    Ok(if report.violated() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

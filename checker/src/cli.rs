@@ -1,0 +1,182 @@
+//! The command line: `tcpmc check` and its flags.
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::Value;
+use std::path::PathBuf;
+
+const ABOUT: &str = "tcpmc — a model checker for the TCP connection lifecycle (RFC 9293)";
+
+const LONG_ABOUT: &str = "\
+tcpmc — a model checker for the TCP connection lifecycle (RFC 9293).
+
+It explores every behaviour of two TCP endpoints, A and B, on one 4-tuple: handshakes (also
+simultaneous open), data, half-close, the four-way and simultaneous close, RST generation and
+validation, retransmission with a retry limit, TIME-WAIT and the reuse of the 4-tuple by later
+incarnations, over a network that loses, reorders and (optionally) duplicates segments, each of
+which lives less than MSL ticks. It then reports, for every property, HOLDS or VIOLATED with the
+shortest counterexample.
+
+Start with:   tcpmc check
+Then try:     tcpmc check --time-wait 0           (TIME-WAIT's first reason)
+              tcpmc check --isn any               (what the ISN generator protects)
+              tcpmc check --list                  (the properties)";
+
+#[derive(Parser, Debug)]
+#[command(name = "tcpmc", version, about = ABOUT, long_about = LONG_ABOUT)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check the safety properties exhaustively and report coverage.
+    ///
+    /// With no flags: the baseline configuration, under which every invariant holds. Precedence:
+    /// defaults, then --config FILE, then field flags. Exit status: 0 every invariant holds,
+    /// 1 an invariant is violated, 2 bad input.
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Read the configuration from FILE (.toml or .json; field names as in --help, snake_case).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Check only this property (repeatable). Default: every invariant and coverage goal.
+    #[arg(long = "property", value_name = "NAME")]
+    pub properties: Vec<String>,
+
+    /// Worker threads (results are identical for any number).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Stop once every chosen property is decided (faster; the state counts are then partial).
+    #[arg(long)]
+    pub stop_early: bool,
+
+    /// List the properties with their descriptions and exit.
+    #[arg(long)]
+    pub list: bool,
+
+    #[command(flatten)]
+    pub fields: FieldFlags,
+}
+
+/// One flag per configuration field.
+#[derive(Args, Debug, Default)]
+#[command(next_help_heading = "Model (defaults: the baseline)")]
+pub struct FieldFlags {
+    /// Maximum segment lifetime in ticks: a segment dies when its age reaches MSL [default: 1]
+    #[arg(long, value_name = "TICKS")]
+    pub msl: Option<u8>,
+    /// TIME-WAIT length in ticks (RFC 9293 MUST-13) [default: 2·msl]
+    #[arg(long, value_name = "TICKS")]
+    pub time_wait: Option<u8>,
+    /// Number of values of the modular sequence space [default: 8]
+    #[arg(long, value_name = "N")]
+    pub seq_space: Option<u8>,
+    /// Fixed receive window RCV.WND, at most seq_space/2 [default: 2]
+    #[arg(long, value_name = "N")]
+    pub window: Option<u8>,
+    /// Bound on segments in flight [default: 3]
+    #[arg(long, value_name = "N")]
+    pub max_in_flight: Option<u8>,
+    /// Connections that may be opened on the 4-tuple [default: 2]
+    #[arg(long, value_name = "N")]
+    pub incarnations: Option<u8>,
+    /// One-byte data segments A may send per connection [default: 1]
+    #[arg(long, value_name = "N")]
+    pub data_a: Option<u8>,
+    /// One-byte data segments B may send per connection [default: 1]
+    #[arg(long, value_name = "N")]
+    pub data_b: Option<u8>,
+    /// Retransmissions before the connection is given up (R2) [default: 1]
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u8>,
+    /// Retransmission timeout in ticks [default: 1]
+    #[arg(long, value_name = "TICKS")]
+    pub rto: Option<u8>,
+    /// The network may lose segments [default: true]
+    #[arg(long, value_name = "BOOL")]
+    pub loss: Option<bool>,
+    /// The network may duplicate segments [default: false]
+    #[arg(long, value_name = "BOOL")]
+    pub duplication: Option<bool>,
+    /// Ticks without choosing an ISS after an abnormal end (0 = none) [default: 2·msl]
+    #[arg(long, value_name = "TICKS")]
+    pub quiet_time: Option<u8>,
+    /// Ticks the passive closer waits after LAST-ACK before a new ISS [default: 0]
+    #[arg(long, value_name = "TICKS")]
+    pub passive_close_wait: Option<u8>,
+    /// A valid RST in TIME-WAIT: honor (RFC 9293) or ignore (RFC 1337 F1) [default: ignore]
+    #[arg(long, value_name = "RULE", value_parser = ["honor", "ignore"])]
+    pub rst_in_time_wait: Option<String>,
+    /// ISN of a new incarnation: any, forward (after the previous ISS) or ahead (beyond every number used) [default: ahead]
+    #[arg(long, value_name = "POLICY", value_parser = ["any", "forward", "ahead"])]
+    pub isn: Option<String>,
+    /// ISS values forward/ahead may choose beyond the previous range [default: 1]
+    #[arg(long, value_name = "N")]
+    pub isn_choices: Option<u8>,
+    /// An in-window SYN in TIME-WAIT: challenge-ack (RFC 9293) or reset (RFC 793) [default: challenge-ack]
+    #[arg(long, value_name = "RULE", value_parser = ["challenge-ack", "reset"])]
+    pub syn_in_time_wait: Option<String>,
+    /// A send to a full network: cut (state outside the bound) or drop (lost) [default: cut]
+    #[arg(long, value_name = "RULE", value_parser = ["cut", "drop"])]
+    pub network_full: Option<String>,
+    /// Applications may abort (SO_LINGER 0: RST, no TIME-WAIT) [default: true]
+    #[arg(long, value_name = "BOOL")]
+    pub abort: Option<bool>,
+    /// Applications may half-close with shutdown(SHUT_WR) [default: false]
+    #[arg(long, value_name = "BOOL")]
+    pub shutdown: Option<bool>,
+    /// A may open passively (listen) [default: true]
+    #[arg(long, value_name = "BOOL")]
+    pub a_listens: Option<bool>,
+    /// B may open actively (connect) [default: true]
+    #[arg(long, value_name = "BOOL")]
+    pub b_connects: Option<bool>,
+}
+
+impl FieldFlags {
+    /// The flags given, as (field, value) pairs.
+    pub fn overrides(&self) -> Vec<(&'static str, Value)> {
+        let mut out: Vec<(&'static str, Value)> = Vec::new();
+        macro_rules! push {
+            ($($f:ident),*) => {
+                $(if let Some(v) = &self.$f { out.push((stringify!($f), Value::from(v.clone()))); })*
+            };
+        }
+        push!(
+            msl,
+            time_wait,
+            seq_space,
+            window,
+            max_in_flight,
+            incarnations,
+            data_a,
+            data_b,
+            retries,
+            rto,
+            loss,
+            duplication,
+            quiet_time,
+            passive_close_wait,
+            rst_in_time_wait,
+            isn,
+            isn_choices,
+            syn_in_time_wait,
+            network_full,
+            abort,
+            shutdown,
+            a_listens,
+            b_connects
+        );
+        out
+    }
+}

@@ -1,0 +1,6 @@
+//! `tcpmc`: the command line and the search behind it.
+
+pub mod cli;
+pub mod engine;
+pub mod run;
+pub mod settings;

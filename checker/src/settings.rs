@@ -1,0 +1,100 @@
+//! Builds the configuration of a check: defaults, then a configuration file (TOML or JSON), then
+//! field flags. Every failure is one line naming what is wrong.
+
+use serde_json::{Map, Value};
+use std::path::Path;
+use tcpmc_model::Config;
+
+/// A bad input: printed as one line, exit status 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Reads a configuration file; the format follows the extension (`.toml` or `.json`).
+pub fn load_file(path: &Path) -> Result<Config, InputError> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError(format!("cannot read config file {shown}: {e}")))?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match ext {
+        "toml" => toml::from_str::<Config>(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .map(|l| format!(" (line {l})"))
+                .unwrap_or_default();
+            InputError(format!("config file {shown}{line}: {}", e.message().trim()))
+        }),
+        "json" => serde_json::from_str::<Config>(&text)
+            .map_err(|e| InputError(format!("config file {shown}: {e}"))),
+        _ => Err(InputError(format!(
+            "config file {shown}: unknown format '{ext}' (use a .toml or .json file)"
+        ))),
+    }
+}
+
+/// Sets the given fields (snake_case name, JSON value) on top of `base`, then validates.
+pub fn apply(base: Config, overrides: &[(&str, Value)]) -> Result<Config, InputError> {
+    let mut v = serde_json::to_value(&base).map_err(|e| InputError(e.to_string()))?;
+    let obj: &mut Map<String, Value> =
+        v.as_object_mut().ok_or_else(|| InputError("configuration is not an object".into()))?;
+    for (k, val) in overrides {
+        obj.insert((*k).to_string(), val.clone());
+    }
+    let cfg: Config = serde_json::from_value(v).map_err(|e| InputError(e.to_string()))?;
+    let cfg = Config { mutation: base.mutation, ..cfg };
+    cfg.validate().map_err(|e| {
+        InputError(format!("{} (flag --{})", e, e.field.replace('_', "-")))
+    })?;
+    Ok(cfg)
+}
+
+/// The flags that reproduce `cfg` from the defaults, in field order.
+pub fn flags_from_default(cfg: &Config) -> Vec<String> {
+    let d = serde_json::to_value(Config::default()).unwrap_or(Value::Null);
+    let c = serde_json::to_value(cfg).unwrap_or(Value::Null);
+    let mut out = Vec::new();
+    if let (Some(d), Some(c)) = (d.as_object(), c.as_object()) {
+        for (k, v) in c {
+            if d.get(k) != Some(v) && !v.is_null() {
+                let shown = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                out.push(format!("--{} {}", k.replace('_', "-"), shown));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_are_validated_with_the_flag_name() {
+        let e = apply(Config::default(), &[("msl", Value::from(0))]).unwrap_err();
+        assert_eq!(
+            e.0,
+            "invalid configuration: msl = 0: must be in 1..=8 (flag --msl)"
+        );
+    }
+
+    #[test]
+    fn flags_reproduce_a_config() {
+        let cfg = apply(
+            Config::default(),
+            &[("time_wait", Value::from(0)), ("isn", Value::from("any"))],
+        )
+        .unwrap();
+        assert_eq!(flags_from_default(&cfg), vec!["--time-wait 0", "--isn any"]);
+    }
+}

@@ -1,0 +1,155 @@
+//! The result of a check as plain data (serde), independent of how it is printed.
+
+use serde::Serialize;
+use tcpmc_model::endpoint::TimerKind;
+use tcpmc_model::system::describe;
+use tcpmc_model::{Action, Config, Endpoint, Segment, State};
+
+/// Counts of the search.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stats {
+    pub unique_states: u64,
+    pub generated_states: u64,
+    /// Distinct states outside the `max_in_flight` bound (not explored).
+    pub states_cut: u64,
+    pub depth: usize,
+    pub seconds: f64,
+    pub states_per_second: f64,
+    pub threads: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VerdictKind {
+    Holds,
+    Violated,
+    Reached,
+    NotReached,
+}
+
+impl VerdictKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            VerdictKind::Holds => "HOLDS",
+            VerdictKind::Violated => "VIOLATED",
+            VerdictKind::Reached => "REACHED",
+            VerdictKind::NotReached => "NOT REACHED",
+        }
+    }
+}
+
+/// One property's verdict; `steps` is the shortest counterexample (or witness).
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    pub name: String,
+    pub description: String,
+    pub kind: String,
+    pub verdict: VerdictKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<Step>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EndpointView {
+    pub state: String,
+    pub iss: u8,
+    pub snd_una: u8,
+    pub snd_nxt: u8,
+    pub rcv_nxt: u8,
+    pub unread: u8,
+    pub timer: String,
+    pub retries: u8,
+    pub connection: u8,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SegmentView {
+    pub from: String,
+    pub flags: String,
+    pub seq: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ack: Option<u8>,
+    pub len: u8,
+    pub connection: u8,
+    pub age: u8,
+    pub text: String,
+}
+
+/// One step of a trace: the action taken (none for the initial state) and the state after it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    pub a: EndpointView,
+    pub b: EndpointView,
+    pub network: Vec<SegmentView>,
+}
+
+/// Everything `tcpmc check` found.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckReport {
+    pub config: Config,
+    pub stats: Stats,
+    pub verdicts: Vec<Verdict>,
+    /// The whole reachable state space was explored (false after --stop-early ended the search).
+    pub complete: bool,
+    /// The command line that reproduces this check.
+    pub replay: String,
+}
+
+impl CheckReport {
+    /// Some invariant was violated (exit status 1).
+    pub fn violated(&self) -> bool {
+        self.verdicts.iter().any(|v| v.verdict == VerdictKind::Violated)
+    }
+}
+
+pub fn endpoint_view(e: &Endpoint) -> EndpointView {
+    EndpointView {
+        state: e.state.rfc_name().to_string(),
+        iss: e.iss,
+        snd_una: e.snd_una,
+        snd_nxt: e.snd_nxt,
+        rcv_nxt: e.rcv_nxt,
+        unread: e.unread,
+        timer: match e.timer.kind {
+            TimerKind::Off => "off".into(),
+            TimerKind::Retransmit => format!("retransmit {}", e.timer.ticks),
+            TimerKind::TimeWait => format!("time-wait {}", e.timer.ticks),
+            TimerKind::Quiet => format!("quiet {}", e.timer.ticks),
+        },
+        retries: e.retries,
+        connection: e.conn,
+        text: e.to_string().trim_end().to_string(),
+    }
+}
+
+pub fn segment_view(s: &Segment) -> SegmentView {
+    SegmentView {
+        from: s.from.to_string(),
+        flags: s.flag_names(),
+        seq: s.seq,
+        ack: s.has(tcpmc_model::segment::flags::ACK).then_some(s.ack),
+        len: s.len,
+        connection: s.conn,
+        age: s.age,
+        text: s.to_string(),
+    }
+}
+
+/// Turns a trace (states and the actions between them) into steps.
+pub fn steps(states: &[State], actions: &[Action]) -> Vec<Step> {
+    states
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Step {
+            index: i,
+            action: (i > 0).then(|| describe(&states[i - 1], &actions[i - 1])),
+            a: endpoint_view(&s.ep[0]),
+            b: endpoint_view(&s.ep[1]),
+            network: s.net.segments().iter().map(segment_view).collect(),
+        })
+        .collect()
+}

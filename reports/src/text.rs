@@ -1,0 +1,146 @@
+//! The human-readable report of `tcpmc check`.
+
+use crate::report::{CheckReport, Step, VerdictKind};
+use std::fmt::Write;
+use tcpmc_model::Config;
+
+/// `key=value` pairs of every configuration field, in declaration order.
+pub fn config_line(cfg: &Config) -> String {
+    let c = cfg;
+    format!(
+        "msl={} time_wait={} seq_space={} window={} max_in_flight={} incarnations={} data_a={} data_b={} \
+         retries={} rto={} loss={} duplication={} quiet_time={} passive_close_wait={} rst_in_time_wait={} \
+         isn={} isn_choices={} syn_in_time_wait={} network_full={} abort={} shutdown={} a_listens={} b_connects={}",
+        c.msl,
+        c.time_wait_ticks(),
+        c.seq_space,
+        c.window,
+        c.max_in_flight,
+        c.incarnations,
+        c.data_a,
+        c.data_b,
+        c.retries,
+        c.rto,
+        c.loss,
+        c.duplication,
+        c.quiet_ticks(),
+        c.passive_close_wait,
+        c.rst_in_time_wait,
+        c.isn,
+        c.isn_choices,
+        c.syn_in_time_wait,
+        c.network_full,
+        c.abort,
+        c.shutdown,
+        c.a_listens,
+        c.b_connects
+    )
+}
+
+/// Renders one trace as numbered steps: the action, then both endpoints and the network.
+pub fn trace(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for s in steps {
+        match &s.action {
+            None => writeln!(out, "  {:>3}. (initial state)", s.index),
+            Some(a) => writeln!(out, "  {:>3}. {a}", s.index),
+        }
+        .ok();
+        writeln!(out, "       A: {}", s.a.text).ok();
+        writeln!(out, "       B: {}", s.b.text).ok();
+        if s.network.is_empty() {
+            writeln!(out, "       net: empty").ok();
+        } else {
+            let segs: Vec<String> = s.network.iter().map(|g| format!("[{}]", g.text)).collect();
+            writeln!(out, "       net: {}", segs.join(" ")).ok();
+        }
+    }
+    out
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// The whole report.
+pub fn render(r: &CheckReport) -> String {
+    let mut out = String::new();
+    let st = &r.stats;
+    writeln!(out, "configuration: {}", config_line(&r.config)).ok();
+    writeln!(
+        out,
+        "states: {} unique, {} generated, depth {}, {:.2} s, {:.0} states/s, {} thread{}",
+        st.unique_states,
+        st.generated_states,
+        st.depth,
+        st.seconds,
+        st.states_per_second,
+        st.threads,
+        if st.threads == 1 { "" } else { "s" }
+    )
+    .ok();
+    if st.states_cut > 0 {
+        writeln!(
+            out,
+            "bound: {} states cut (a send found {} segments in flight; network_full=cut): HOLDS means within bounds",
+            st.states_cut, r.config.max_in_flight
+        )
+        .ok();
+    } else if r.config.network_full == tcpmc_model::config::NetworkFull::Drop {
+        writeln!(out, "bound: a send to a full network is lost (network_full=drop); no state cut").ok();
+    } else {
+        writeln!(out, "bound: no state cut").ok();
+    }
+    let within = if st.states_cut > 0 { " (within bounds)" } else { "" };
+    if !r.complete {
+        writeln!(
+            out,
+            "partial: the search stopped once every chosen property was decided (--stop-early); the counts are not the state space"
+        )
+        .ok();
+    }
+    writeln!(out).ok();
+    for v in &r.verdicts {
+        let extra = match (&v.steps, v.verdict) {
+            (Some(s), VerdictKind::Violated) => {
+                format!("counterexample: {}", plural(s.len() - 1, "step"))
+            }
+            (Some(s), VerdictKind::Reached) => format!("({})", plural(s.len() - 1, "step")),
+            (_, VerdictKind::Holds) => within.trim().to_string(),
+            _ => String::new(),
+        };
+        writeln!(out, "{:<12}{:<33}{}", v.verdict.label(), v.name, extra).ok();
+    }
+    for v in r.verdicts.iter().filter(|v| v.verdict == VerdictKind::Violated) {
+        let steps = v.steps.as_deref().unwrap_or(&[]);
+        writeln!(out).ok();
+        writeln!(
+            out,
+            "VIOLATED {} — {}\nshortest counterexample, {}:",
+            v.name,
+            v.description,
+            plural(steps.len().saturating_sub(1), "step")
+        )
+        .ok();
+        out.push_str(&trace(steps));
+    }
+    let invariants = r.verdicts.iter().filter(|v| v.kind == "invariant").count();
+    let violated = r.verdicts.iter().filter(|v| v.verdict == VerdictKind::Violated).count();
+    let goals = r.verdicts.iter().filter(|v| v.kind == "reachability").count();
+    let reached = r.verdicts.iter().filter(|v| v.verdict == VerdictKind::Reached).count();
+    writeln!(out).ok();
+    if violated > 0 {
+        writeln!(out, "result: {violated} of {invariants} invariants VIOLATED").ok();
+        writeln!(out, "replay: {}", r.replay).ok();
+    } else if invariants > 0 {
+        writeln!(out, "result: all {invariants} invariants hold{within}").ok();
+    }
+    if goals > 0 {
+        writeln!(out, "coverage: {reached} of {goals} goals reached").ok();
+    }
+    out
+}
