@@ -9,7 +9,7 @@
 //! counterexample is a shortest one.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -21,15 +21,14 @@ const CHUNK: usize = 4096;
 
 /// 64-bit state fingerprint with fixed seeds: stable across runs and builds.
 pub fn fingerprint<T: Hash>(value: &T) -> u64 {
-    let mut h = ahash::RandomState::with_seeds(
+    ahash::RandomState::with_seeds(
         0x243f_6a88_85a3_08d3,
         0x1319_8a2e_0370_7344,
         0xa409_3822_299f_31d0,
         0x082e_fa98_ec4e_6c89,
     )
-    .build_hasher();
-    value.hash(&mut h);
-    h.finish().max(1)
+    .hash_one(value)
+    .max(1)
 }
 
 /// The keys are fingerprints already: hashing them again is wasted work.
@@ -89,6 +88,9 @@ struct Succ<S> {
     state: S,
 }
 
+/// What a worker produced for one chunk: successors, fingerprints of cut states, generated count.
+type ChunkResult<S> = (Vec<Succ<S>>, Vec<u64>, u64);
+
 /// Runs a breadth-first search with `threads` workers. With `stop_early`, the search ends after
 /// the first level at which every goal has a discovery (the counts are then partial).
 pub fn bfs<M, G>(model: &M, goals: &G, threads: usize, stop_early: bool) -> Outcome<M>
@@ -138,7 +140,7 @@ where
         }
         depth += 1;
         let chunks: Vec<&[(u64, M::State)]> = frontier.chunks(CHUNK).collect();
-        let results: Vec<Mutex<Option<(Vec<Succ<M::State>>, Vec<u64>, u64)>>> =
+        let results: Vec<Mutex<Option<ChunkResult<M::State>>>> =
             chunks.iter().map(|_| Mutex::new(None)).collect();
         let next_chunk = AtomicUsize::new(0);
         let work = || {
@@ -163,7 +165,12 @@ where
                                 continue;
                             }
                             let mask = mask_of(&n);
-                            out.push(Succ { fp, parent: *pfp, mask, state: n });
+                            out.push(Succ {
+                                fp,
+                                parent: *pfp,
+                                mask,
+                                state: n,
+                            });
                         }
                     }
                 }

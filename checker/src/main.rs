@@ -10,9 +10,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
-                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand)
-            {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = e.print();
                 return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                     ExitCode::from(2)
@@ -68,7 +71,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
         let mut chosen = Vec::new();
         for name in &args.properties {
             let p = tcpmc_properties::find(name).ok_or_else(|| {
-                InputError(format!("unknown property '{name}' (tcpmc check --list shows them)"))
+                InputError(format!(
+                    "unknown property '{name}' (tcpmc check --list shows them)"
+                ))
             })?;
             if !chosen.iter().any(|c: &&PropertyDef| c.name == p.name) {
                 chosen.push(p);
@@ -79,7 +84,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
     let threads = match args.threads {
         Some(0) => return Err(InputError("--threads must be at least 1".into())),
         Some(n) => n,
-        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        None => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
     };
     let report = tcpmc::run::check(&cfg, &props, threads, args.stop_early);
     if args.json {
@@ -89,5 +96,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
     } else {
         print!("{}", tcpmc_reports::text::render(&report));
     }
-    Ok(if report.violated() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if report.violated() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

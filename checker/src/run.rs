@@ -54,7 +54,10 @@ pub fn check(
         .collect::<Vec<_>>();
     let mut replay = vec!["tcpmc check".to_string()];
     replay.extend(crate::settings::flags_from_default(cfg));
-    for v in verdicts.iter().filter(|v| v.verdict == VerdictKind::Violated) {
+    for v in verdicts
+        .iter()
+        .filter(|v| v.verdict == VerdictKind::Violated)
+    {
         replay.push(format!("--property {}", v.name));
     }
     let seconds = outcome.seconds;
@@ -66,7 +69,11 @@ pub fn check(
             states_cut: outcome.cut,
             depth: outcome.depth,
             seconds,
-            states_per_second: if seconds > 0.0 { outcome.generated as f64 / seconds } else { 0.0 },
+            states_per_second: if seconds > 0.0 {
+                outcome.generated as f64 / seconds
+            } else {
+                0.0
+            },
             threads,
         },
         verdicts,

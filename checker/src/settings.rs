@@ -43,16 +43,19 @@ pub fn load_file(path: &Path) -> Result<Config, InputError> {
 /// Sets the given fields (snake_case name, JSON value) on top of `base`, then validates.
 pub fn apply(base: Config, overrides: &[(&str, Value)]) -> Result<Config, InputError> {
     let mut v = serde_json::to_value(&base).map_err(|e| InputError(e.to_string()))?;
-    let obj: &mut Map<String, Value> =
-        v.as_object_mut().ok_or_else(|| InputError("configuration is not an object".into()))?;
+    let obj: &mut Map<String, Value> = v
+        .as_object_mut()
+        .ok_or_else(|| InputError("configuration is not an object".into()))?;
     for (k, val) in overrides {
         obj.insert((*k).to_string(), val.clone());
     }
     let cfg: Config = serde_json::from_value(v).map_err(|e| InputError(e.to_string()))?;
-    let cfg = Config { mutation: base.mutation, ..cfg };
-    cfg.validate().map_err(|e| {
-        InputError(format!("{} (flag --{})", e, e.field.replace('_', "-")))
-    })?;
+    let cfg = Config {
+        mutation: base.mutation,
+        ..cfg
+    };
+    cfg.validate()
+        .map_err(|e| InputError(format!("{} (flag --{})", e, e.field.replace('_', "-"))))?;
     Ok(cfg)
 }
 

@@ -5,7 +5,7 @@ use crate::config::{Mutation, RstInTimeWait, SynInTimeWait};
 use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
 use crate::segment::{flags::*, Segment};
 use crate::system::{ghost, Ctx};
-use crate::tcp_state::TcpState::{self, *};
+use crate::tcp_state::TcpState::*;
 
 /// A LISTEN endpoint out of its quiet time takes a bare SYN and so chooses an ISS.
 pub fn listener_accepts_syn(to: &Endpoint, seg: &Segment) -> bool {
@@ -37,8 +37,7 @@ fn judge(ctx: &mut Ctx, to: Side, seg: &Segment, before: &Endpoint, after: &Endp
     // RST that resets an embryonic connection is a stale segment with an effect too.
     let synchronized_or_syn_sent_reply = before.state.is_synchronized()
         || before.state == SynReceived
-        || (before.state == SynSent
-            && (seg.has(RST) || (seg.has(SYN) && seg.has(ACK))));
+        || (before.state == SynSent && (seg.has(RST) || (seg.has(SYN) && seg.has(ACK))));
     if stale && had_effect && synchronized_or_syn_sent_reply {
         ctx.s.ghost |= ghost::STALE_ACCEPTED;
     }
@@ -127,7 +126,10 @@ fn listen(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
         e.iss = iss;
         e.snd_una = iss;
         e.snd_nxt = space.add(iss, 1);
-        e.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+        e.timer = Timer {
+            kind: TimerKind::Retransmit,
+            ticks: rto,
+        };
         e.retries = 0;
         e.sent = 0;
         e.unread = 0;
@@ -178,7 +180,10 @@ fn syn_sent(ctx: &mut Ctx, to: Side, seg: &Segment) {
             e.timer = if e.snd_una == e.snd_nxt {
                 Timer::OFF
             } else {
-                Timer { kind: TimerKind::Retransmit, ticks: rto }
+                Timer {
+                    kind: TimerKind::Retransmit,
+                    ticks: rto,
+                }
             };
             send_ack(ctx, to);
         } else {
@@ -201,7 +206,10 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment) {
     // TIME-WAIT: "the only thing that can arrive is a retransmission of the remote FIN.
     // Acknowledge it, and restart the 2 MSL timeout". The retransmitted FIN lies left of the
     // window, so it is recognised before the acceptability test (the idealized, trimmed segment).
-    if e.state == TimeWait && seg.has(FIN) && !seg.has(RST) && space.add(seg.seq, seg_len) == e.rcv_nxt
+    if e.state == TimeWait
+        && seg.has(FIN)
+        && !seg.has(RST)
+        && space.add(seg.seq, seg_len) == e.rcv_nxt
     {
         send_ack(ctx, to);
         restart_time_wait(ctx, to);
@@ -228,9 +236,7 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment) {
         match e.state {
             SynReceived if e.passive() => {
                 // Passive open: return to LISTEN.
-                if cfg.mutation != Mutation::SynReceivedIgnoresRst {
-                    enter_listen(ctx, to);
-                }
+                enter_listen(ctx, to);
             }
             TimeWait if cfg.rst_in_time_wait == RstInTimeWait::Ignore => {
                 // RFC 1337 F1: ignore RST segments in TIME-WAIT.
@@ -273,7 +279,11 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment) {
         return;
     }
     let acceptable_ack = |e: &Endpoint| {
-        space.in_range(seg.ack, space.add(e.snd_una, 1), space.sub(e.snd_nxt, e.snd_una))
+        space.in_range(
+            seg.ack,
+            space.add(e.snd_una, 1),
+            space.sub(e.snd_nxt, e.snd_una),
+        )
     };
     match e.state {
         SynReceived => {
@@ -317,7 +327,10 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment) {
                         enter_closed(ctx, to, End::Normal);
                         let wait = ctx.cfg.passive_close_wait;
                         if wait > 0 {
-                            ctx.ep(to).timer = Timer { kind: TimerKind::Quiet, ticks: wait };
+                            ctx.ep(to).timer = Timer {
+                                kind: TimerKind::Quiet,
+                                ticks: wait,
+                            };
                         }
                     }
                     return;
@@ -375,7 +388,10 @@ pub(crate) fn ack_advance(ctx: &mut Ctx, side: Side, ack: u8) {
     e.timer = if e.snd_una == e.snd_nxt {
         Timer::OFF
     } else {
-        Timer { kind: TimerKind::Retransmit, ticks: rto }
+        Timer {
+            kind: TimerKind::Retransmit,
+            ticks: rto,
+        }
     };
 }
 
@@ -390,7 +406,10 @@ fn restart_time_wait(ctx: &mut Ctx, side: Side) {
     if tw == 0 {
         enter_closed(ctx, side, End::Normal);
     } else {
-        ctx.ep(side).timer = Timer { kind: TimerKind::TimeWait, ticks: tw };
+        ctx.ep(side).timer = Timer {
+            kind: TimerKind::TimeWait,
+            ticks: tw,
+        };
     }
 }
 
@@ -414,7 +433,10 @@ pub(crate) fn enter_closed(ctx: &mut Ctx, side: Side, end: End) {
         ..Endpoint::default()
     };
     if end != End::Normal && quiet > 0 {
-        e.timer = Timer { kind: TimerKind::Quiet, ticks: quiet };
+        e.timer = Timer {
+            kind: TimerKind::Quiet,
+            ticks: quiet,
+        };
     }
 }
 
@@ -425,10 +447,12 @@ pub(crate) fn enter_listen(ctx: &mut Ctx, side: Side) {
     let quiet = ctx.cfg.quiet_ticks();
     let e = ctx.ep(side);
     e.state = Listen;
-    e.timer = if quiet > 0 { Timer { kind: TimerKind::Quiet, ticks: quiet } } else { Timer::OFF };
-}
-
-/// States in which the application has a connection it may still act on.
-pub fn app_owned(state: TcpState) -> bool {
-    !matches!(state, Closed | Listen)
+    e.timer = if quiet > 0 {
+        Timer {
+            kind: TimerKind::Quiet,
+            ticks: quiet,
+        }
+    } else {
+        Timer::OFF
+    };
 }

@@ -67,8 +67,6 @@ pub enum Mutation {
     AcceptAnyData,
     /// SYN-SENT accepts any SYN+ACK, ignoring whether it acknowledges our SYN.
     SynSentAcceptsAnyAck,
-    /// A passive SYN-RECEIVED that gets an RST goes to ESTABLISHED-like confusion: it ignores RSTs.
-    SynReceivedIgnoresRst,
 }
 
 /// Every parameter of a check.
@@ -268,14 +266,24 @@ mod tests {
 
     #[test]
     fn msl_zero_is_rejected_with_field_and_range() {
-        let c = Config { msl: 0, ..Config::default() };
+        let c = Config {
+            msl: 0,
+            ..Config::default()
+        };
         let e = c.validate().unwrap_err();
-        assert_eq!(e.to_string(), "invalid configuration: msl = 0: must be in 1..=8");
+        assert_eq!(
+            e.to_string(),
+            "invalid configuration: msl = 0: must be in 1..=8"
+        );
     }
 
     #[test]
     fn window_larger_than_half_the_space_is_rejected() {
-        let c = Config { seq_space: 8, window: 5, ..Config::default() };
+        let c = Config {
+            seq_space: 8,
+            window: 5,
+            ..Config::default()
+        };
         assert_eq!(c.validate().unwrap_err().field, "window");
     }
 }

@@ -66,7 +66,10 @@ pub struct Timer {
 }
 
 impl Timer {
-    pub const OFF: Timer = Timer { kind: TimerKind::Off, ticks: 0 };
+    pub const OFF: Timer = Timer {
+        kind: TimerKind::Off,
+        ticks: 0,
+    };
 
     pub fn running(&self) -> bool {
         self.kind != TimerKind::Off

@@ -31,7 +31,10 @@ pub struct TcpModel {
 
 impl TcpModel {
     pub fn new(cfg: Config) -> TcpModel {
-        TcpModel { cfg, properties: Vec::new() }
+        TcpModel {
+            cfg,
+            properties: Vec::new(),
+        }
     }
 
     pub fn with_properties(mut self, properties: Vec<Property<TcpModel>>) -> TcpModel {
@@ -62,7 +65,11 @@ impl Model for TcpModel {
 
     fn format_step(&self, last_state: &State, action: Action) -> Option<String> {
         let next = self.next_state(last_state, action)?;
-        Some(format!("{}\n{}", system::describe(last_state, &action), next))
+        Some(format!(
+            "{}\n{}",
+            system::describe(last_state, &action),
+            next
+        ))
     }
 
     fn properties(&self) -> Vec<Property<Self>> {

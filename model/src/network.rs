@@ -83,7 +83,12 @@ mod tests {
     use crate::Side;
 
     fn seg(seq: u8, age: u8) -> Segment {
-        Segment { from: Side::A, seq, age, ..Segment::default() }
+        Segment {
+            from: Side::A,
+            seq,
+            age,
+            ..Segment::default()
+        }
     }
 
     #[test]

@@ -66,7 +66,14 @@ impl Segment {
 
 impl fmt::Display for Segment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}->{} {} seq={}", self.from, self.from.peer(), self.flag_names(), self.seq)?;
+        write!(
+            f,
+            "{}->{} {} seq={}",
+            self.from,
+            self.from.peer(),
+            self.flag_names(),
+            self.seq
+        )?;
         if self.has(flags::ACK) {
             write!(f, " ack={}", self.ack)?;
         }

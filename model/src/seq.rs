@@ -71,6 +71,9 @@ mod tests {
         assert!(!s.acceptable(5, 0, 3, 2));
         assert!(!s.acceptable(3, 1, 3, 0));
         assert!(s.acceptable(4, 1, 3, 2));
-        assert!(!s.acceptable(2, 1, 3, 2), "a retransmitted SYN or FIN is left of the window");
+        assert!(
+            !s.acceptable(2, 1, 3, 2),
+            "a retransmitted SYN or FIN is left of the window"
+        );
     }
 }

@@ -85,7 +85,9 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn space(&self) -> SeqSpace {
-        SeqSpace { n: self.cfg.seq_space }
+        SeqSpace {
+            n: self.cfg.seq_space,
+        }
     }
 
     pub fn ep(&mut self, side: Side) -> &mut Endpoint {
@@ -94,8 +96,20 @@ impl Ctx<'_> {
 
     /// Puts a segment on the network; a full network drops it or cuts the state (DESIGN §1).
     pub fn send(&mut self, from: Side, flags: u8, seq: u8, ack: u8, len: u8, conn: u8) {
-        let ack = if flags & crate::segment::flags::ACK != 0 { ack } else { 0 };
-        let seg = Segment { from, flags, seq, ack, len, conn, age: 0 };
+        let ack = if flags & crate::segment::flags::ACK != 0 {
+            ack
+        } else {
+            0
+        };
+        let seg = Segment {
+            from,
+            flags,
+            seq,
+            ack,
+            len,
+            conn,
+            age: 0,
+        };
         if !self.s.net.push(seg, self.cfg.max_in_flight as usize)
             && self.cfg.network_full == NetworkFull::Cut
         {

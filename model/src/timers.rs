@@ -65,7 +65,10 @@ fn retransmit(ctx: &mut Ctx, side: Side) {
     let rto = ctx.cfg.rto;
     let ep = ctx.ep(side);
     ep.retries += 1;
-    ep.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+    ep.timer = Timer {
+        kind: TimerKind::Retransmit,
+        ticks: rto,
+    };
     let e = *ep;
     if e.snd_una == e.iss {
         if e.state == SynSent {

@@ -25,7 +25,9 @@ pub fn isn_choices(cfg: &Config, e: &Endpoint) -> Vec<u8> {
         // Beyond every number the previous incarnation used.
         IsnPolicy::Ahead => (e.snd_nxt, cfg.isn_choices),
     };
-    (0..count.min(cfg.seq_space)).map(|k| space.add(start, k)).collect()
+    (0..count.min(cfg.seq_space))
+        .map(|k| space.add(start, k))
+        .collect()
 }
 
 /// Pushes the user calls enabled for `side`.
@@ -65,7 +67,8 @@ pub(crate) fn enabled(cfg: &Config, s: &State, side: Side, out: &mut Vec<Action>
             if cfg.shutdown && matches!(e.state, Established | CloseWait) && !e.has(app::FIN_SENT) {
                 out.push(Action::Shutdown(side));
             }
-            let abortable = !closed_by_app && !(e.state == SynReceived && e.passive());
+            // A passive embryonic connection is not yet the application's (no accept() yet).
+            let abortable = !(closed_by_app || e.state == SynReceived && e.passive());
             if cfg.abort && abortable {
                 out.push(Action::Abort(side));
             }
@@ -94,7 +97,10 @@ pub(crate) fn connect(ctx: &mut Ctx, side: Side, iss: u8) -> Option<()> {
         iss,
         snd_una: iss,
         snd_nxt: space.add(iss, 1),
-        timer: Timer { kind: TimerKind::Retransmit, ticks: ctx.cfg.rto },
+        timer: Timer {
+            kind: TimerKind::Retransmit,
+            ticks: ctx.cfg.rto,
+        },
         app: app::USED,
         conn,
         ..Endpoint::default()
@@ -131,7 +137,10 @@ pub(crate) fn send(ctx: &mut Ctx, side: Side) -> Option<()> {
     ep.sent += 1;
     ep.snd_nxt = space.add(e.snd_nxt, 1);
     if !ep.timer.running() {
-        ep.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+        ep.timer = Timer {
+            kind: TimerKind::Retransmit,
+            ticks: rto,
+        };
         ep.retries = 0;
     }
     ctx.send(side, ACK, e.snd_nxt, e.rcv_nxt, 1, e.conn);
@@ -156,9 +165,16 @@ fn send_fin(ctx: &mut Ctx, side: Side) {
     let ep = ctx.ep(side);
     ep.snd_nxt = space.add(e.snd_nxt, 1);
     ep.set(app::FIN_SENT);
-    ep.state = if e.state == Established { FinWait1 } else { LastAck };
+    ep.state = if e.state == Established {
+        FinWait1
+    } else {
+        LastAck
+    };
     if !ep.timer.running() {
-        ep.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+        ep.timer = Timer {
+            kind: TimerKind::Retransmit,
+            ticks: rto,
+        };
         ep.retries = 0;
     }
     ctx.send(side, FIN | ACK, e.snd_nxt, e.rcv_nxt, 0, e.conn);

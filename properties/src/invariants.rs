@@ -10,7 +10,12 @@ const fn inv(
     description: &'static str,
     condition: fn(&Config, &State) -> bool,
 ) -> PropertyDef {
-    PropertyDef { name, description, kind: Kind::Invariant, condition }
+    PropertyDef {
+        name,
+        description,
+        kind: Kind::Invariant,
+        condition,
+    }
 }
 
 pub(crate) const INVARIANTS: [PropertyDef; 7] = [
@@ -65,10 +70,10 @@ fn synchronized(cfg: &Config, s: &State) -> bool {
         return true;
     }
     let space = SeqSpace { n: cfg.seq_space };
-    let in_flight_range = |una: u8, nxt: u8, rcv: u8| {
-        space.in_range(rcv, una, space.sub(nxt, una) + 1)
-    };
-    in_flight_range(a.snd_una, a.snd_nxt, b.rcv_nxt) && in_flight_range(b.snd_una, b.snd_nxt, a.rcv_nxt)
+    let in_flight_range =
+        |una: u8, nxt: u8, rcv: u8| space.in_range(rcv, una, space.sub(nxt, una) + 1);
+    in_flight_range(a.snd_una, a.snd_nxt, b.rcv_nxt)
+        && in_flight_range(b.snd_una, b.snd_nxt, a.rcv_nxt)
 }
 
 /// A quiet state (nothing in flight, no timer) leaves no endpoint waiting for something that

@@ -102,7 +102,9 @@ pub struct CheckReport {
 impl CheckReport {
     /// Some invariant was violated (exit status 1).
     pub fn violated(&self) -> bool {
-        self.verdicts.iter().any(|v| v.verdict == VerdictKind::Violated)
+        self.verdicts
+            .iter()
+            .any(|v| v.verdict == VerdictKind::Violated)
     }
 }
 

@@ -91,11 +91,19 @@ pub fn render(r: &CheckReport) -> String {
         )
         .ok();
     } else if r.config.network_full == tcpmc_model::config::NetworkFull::Drop {
-        writeln!(out, "bound: a send to a full network is lost (network_full=drop); no state cut").ok();
+        writeln!(
+            out,
+            "bound: a send to a full network is lost (network_full=drop); no state cut"
+        )
+        .ok();
     } else {
         writeln!(out, "bound: no state cut").ok();
     }
-    let within = if st.states_cut > 0 { " (within bounds)" } else { "" };
+    let within = if st.states_cut > 0 {
+        " (within bounds)"
+    } else {
+        ""
+    };
     if !r.complete {
         writeln!(
             out,
@@ -115,7 +123,11 @@ pub fn render(r: &CheckReport) -> String {
         };
         writeln!(out, "{:<12}{:<33}{}", v.verdict.label(), v.name, extra).ok();
     }
-    for v in r.verdicts.iter().filter(|v| v.verdict == VerdictKind::Violated) {
+    for v in r
+        .verdicts
+        .iter()
+        .filter(|v| v.verdict == VerdictKind::Violated)
+    {
         let steps = v.steps.as_deref().unwrap_or(&[]);
         writeln!(out).ok();
         writeln!(
@@ -129,12 +141,28 @@ pub fn render(r: &CheckReport) -> String {
         out.push_str(&trace(steps));
     }
     let invariants = r.verdicts.iter().filter(|v| v.kind == "invariant").count();
-    let violated = r.verdicts.iter().filter(|v| v.verdict == VerdictKind::Violated).count();
-    let goals = r.verdicts.iter().filter(|v| v.kind == "reachability").count();
-    let reached = r.verdicts.iter().filter(|v| v.verdict == VerdictKind::Reached).count();
+    let violated = r
+        .verdicts
+        .iter()
+        .filter(|v| v.verdict == VerdictKind::Violated)
+        .count();
+    let goals = r
+        .verdicts
+        .iter()
+        .filter(|v| v.kind == "reachability")
+        .count();
+    let reached = r
+        .verdicts
+        .iter()
+        .filter(|v| v.verdict == VerdictKind::Reached)
+        .count();
     writeln!(out).ok();
     if violated > 0 {
-        writeln!(out, "result: {violated} of {invariants} invariants VIOLATED").ok();
+        writeln!(
+            out,
+            "result: {violated} of {invariants} invariants VIOLATED"
+        )
+        .ok();
         writeln!(out, "replay: {}", r.replay).ok();
     } else if invariants > 0 {
         writeln!(out, "result: all {invariants} invariants hold{within}").ok();

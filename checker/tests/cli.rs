@@ -1,0 +1,209 @@
+//! The `tcpmc` binary as a user runs it: exit statuses, one-line errors, config files, JSON.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn tcpmc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tcpmc"))
+        .args(args)
+        .output()
+        .expect("tcpmc runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Bad input: exit status 2 and exactly one line on stderr, no panic.
+fn assert_bad_input(args: &[&str], needle: &str) {
+    let o = tcpmc(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "{args:?}: one line expected, got {err:?}"
+    );
+    assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
+    assert!(!err.contains("panicked"));
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tcpmc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    path
+}
+
+/// A quick configuration (the search stops at the first counterexample).
+const QUICK: &[&str] = &["--data-b", "0", "--a-listens", "false", "--stop-early"];
+
+#[test]
+fn default_check_holds_and_exits_0() {
+    let o = tcpmc(&["check"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("HOLDS       no-stale-segment-accepted"));
+    assert!(out.contains("result: all 7 invariants hold (within bounds)"));
+    assert!(out.contains("coverage: 24 of 24 goals reached"));
+}
+
+#[test]
+fn violation_exits_1_with_counterexample_and_replay_line() {
+    let mut args = vec![
+        "check",
+        "--time-wait",
+        "0",
+        "--property",
+        "normal-close-never-reset",
+    ];
+    args.extend_from_slice(QUICK);
+    let o = tcpmc(&args);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("shortest counterexample, 10 steps:"), "{out}");
+    assert!(out.contains("   10. deliver A->B RST"), "{out}");
+    assert!(out.contains(
+        "replay: tcpmc check --time-wait 0 --data-b 0 --a-listens false --property normal-close-never-reset"
+    ));
+}
+
+#[test]
+fn list_prints_every_property() {
+    let o = tcpmc(&["check", "--list"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for p in tcpmc_properties::registry() {
+        assert!(out.contains(p.name), "{} missing", p.name);
+    }
+}
+
+#[test]
+fn bad_flags_are_one_line_errors_with_status_2() {
+    assert_bad_input(
+        &["check", "--msl", "0"],
+        "msl = 0: must be in 1..=8 (flag --msl)",
+    );
+    assert_bad_input(&["check", "--window", "9"], "window = 9: must be in 1..=4");
+    assert_bad_input(
+        &["check", "--isn", "random"],
+        "possible values: any, forward, ahead",
+    );
+    assert_bad_input(
+        &["check", "--loss", "maybe"],
+        "possible values: true, false",
+    );
+    assert_bad_input(&["check", "--msl", "300"], "300 is not in 0..=255");
+    assert_bad_input(
+        &["check", "--property", "no-such"],
+        "unknown property 'no-such'",
+    );
+    assert_bad_input(&["check", "--threads", "0"], "--threads must be at least 1");
+    assert_bad_input(&["check", "--bogus"], "unexpected argument '--bogus'");
+    assert_bad_input(&["frobnicate"], "unrecognized subcommand");
+}
+
+#[test]
+fn config_files_toml_and_json_with_flags_on_top() {
+    let toml = temp_file("tw0.toml", "time_wait = 0\ndata_b = 0\na_listens = false\n");
+    let toml = toml.to_str().unwrap();
+    let o = tcpmc(&[
+        "check",
+        "--config",
+        toml,
+        "--property",
+        "normal-close-never-reset",
+        "--stop-early",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // A flag overrides the file: TIME-WAIT 2 holds.
+    let mut args = vec!["check", "--config", toml, "--time-wait", "2"];
+    args.extend_from_slice(&["--property", "normal-close-never-reset"]);
+    assert_eq!(tcpmc(&args).status.code(), Some(0));
+
+    let json = temp_file(
+        "c.json",
+        r#"{"time_wait": 0, "data_b": 0, "a_listens": false}"#,
+    );
+    let o = tcpmc(&[
+        "check",
+        "--config",
+        json.to_str().unwrap(),
+        "--property",
+        "normal-close-never-reset",
+        "--stop-early",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn bad_config_files_are_one_line_errors() {
+    let typo = temp_file("typo.toml", "msl = 1\nmls = 2\n");
+    assert_bad_input(
+        &["check", "--config", typo.to_str().unwrap()],
+        "(line 2): unknown field `mls`",
+    );
+    let range = temp_file("range.json", r#"{"seq_space": 2}"#);
+    assert_bad_input(
+        &["check", "--config", range.to_str().unwrap()],
+        "seq_space = 2: must be in 4..=64",
+    );
+    let kind = temp_file("kind.toml", "isn = \"sometimes\"\n");
+    assert_bad_input(
+        &["check", "--config", kind.to_str().unwrap()],
+        "unknown variant `sometimes`",
+    );
+    let yaml = temp_file("c.yaml", "msl: 1\n");
+    assert_bad_input(
+        &["check", "--config", yaml.to_str().unwrap()],
+        "use a .toml or .json file",
+    );
+    assert_bad_input(
+        &["check", "--config", "/no/such/file.toml"],
+        "cannot read config file",
+    );
+}
+
+#[test]
+fn json_report_carries_config_counts_and_steps() {
+    let mut args = vec![
+        "check",
+        "--json",
+        "--time-wait",
+        "0",
+        "--property",
+        "normal-close-never-reset",
+    ];
+    args.extend_from_slice(QUICK);
+    let o = tcpmc(&args);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["config"]["time_wait"], 0);
+    assert_eq!(v["verdicts"][0]["verdict"], "VIOLATED");
+    let steps = v["verdicts"][0]["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 11);
+    assert_eq!(steps[10]["action"], "deliver A->B RST");
+    assert_eq!(steps[10]["b"]["state"], "CLOSED");
+    assert!(v["stats"]["unique_states"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn help_teaches_the_flags() {
+    let o = tcpmc(&["check", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for flag in [
+        "--time-wait",
+        "--quiet-time",
+        "--rst-in-time-wait",
+        "--isn",
+        "--syn-in-time-wait",
+    ] {
+        assert!(out.contains(flag), "{flag} missing from --help");
+    }
+}

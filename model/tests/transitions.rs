@@ -1,0 +1,647 @@
+//! State × event tests: one segment or call in one state, checked against the RFC rule it cites.
+
+use tcpmc_model::config::{Config, RstInTimeWait, SynInTimeWait};
+use tcpmc_model::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
+use tcpmc_model::segment::{flags::*, Segment};
+use tcpmc_model::system::{apply, ghost, Action, State};
+use tcpmc_model::TcpState::{self, *};
+
+fn cfg() -> Config {
+    Config::default()
+}
+
+fn rexmt(ticks: u8) -> Timer {
+    Timer {
+        kind: TimerKind::Retransmit,
+        ticks,
+    }
+}
+
+/// An endpoint in `state` of connection 1 with ISS 0, its SYN acknowledged, peer's ISS 0.
+fn ep(state: TcpState) -> Endpoint {
+    let mut e = Endpoint {
+        state,
+        iss: 0,
+        snd_una: 1,
+        snd_nxt: 1,
+        rcv_nxt: 1,
+        app: app::USED,
+        conn: 1,
+        ..Endpoint::default()
+    };
+    match state {
+        SynSent => {
+            e.snd_una = 0;
+            e.rcv_nxt = 0;
+            e.timer = rexmt(1);
+        }
+        SynReceived => {
+            e.snd_una = 0;
+            e.timer = rexmt(1);
+        }
+        FinWait1 | Closing | LastAck => {
+            // Our FIN (seq 1) is out and unacknowledged.
+            e.snd_nxt = 2;
+            e.app |= app::FIN_SENT;
+            e.timer = rexmt(1);
+        }
+        FinWait2 | TimeWait => {
+            e.snd_una = 2;
+            e.snd_nxt = 2;
+            e.app |= app::FIN_SENT;
+        }
+        _ => {}
+    }
+    if matches!(state, CloseWait | Closing | LastAck | TimeWait) {
+        e.rcv_nxt = 2; // the peer's FIN was received
+    }
+    if state == TimeWait {
+        e.timer = Timer {
+            kind: TimerKind::TimeWait,
+            ticks: 2,
+        };
+    }
+    e
+}
+
+fn seg(flags: u8, seq: u8, ack: u8, len: u8) -> Segment {
+    Segment {
+        from: Side::B,
+        flags,
+        seq,
+        ack: if flags & ACK != 0 { ack } else { 0 },
+        len,
+        conn: 1,
+        age: 0,
+    }
+}
+
+/// Delivers `s` (from B) to A in `a`; B is `b`.
+fn deliver_with(cfg: &Config, a: Endpoint, b: Endpoint, s: Segment, iss: u8) -> State {
+    let mut st = State::initial();
+    st.ep = [a, b];
+    st.next_conn = 3;
+    assert!(st.net.push(s, 6));
+    apply(cfg, &st, Action::Deliver(0, iss)).expect("delivery is always enabled")
+}
+
+fn deliver(a: Endpoint, s: Segment) -> State {
+    deliver_with(&cfg(), a, ep(Established), s, 0)
+}
+
+/// The segments A sent in reply.
+fn replies(st: &State) -> Vec<Segment> {
+    st.net
+        .segments()
+        .iter()
+        .filter(|s| s.from == Side::A)
+        .copied()
+        .collect()
+}
+
+fn only_reply(st: &State) -> Segment {
+    let r = replies(st);
+    assert_eq!(r.len(), 1, "exactly one reply expected, got {r:?}");
+    r[0]
+}
+
+// --- CLOSED (RFC 9293 §3.10.7.1) ---
+
+#[test]
+fn test_closed_syn() {
+    // "If the ACK bit is off, <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"; the reply copies the
+    // segment's numbers, so it carries the segment's connection id (DESIGN §3).
+    let st = deliver(
+        Endpoint::default(),
+        Segment {
+            conn: 2,
+            ..seg(SYN, 5, 0, 0)
+        },
+    );
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, r.ack, r.conn), (RST | ACK, 0, 6, 2));
+    assert_eq!(st.ep[0].state, Closed);
+}
+
+#[test]
+fn test_closed_ack() {
+    // "If the ACK bit is on, <SEQ=SEG.ACK><CTL=RST>".
+    let r = only_reply(&deliver(Endpoint::default(), seg(ACK, 3, 4, 0)));
+    assert_eq!((r.flags, r.seq), (RST, 4));
+}
+
+#[test]
+fn test_closed_rst() {
+    // "An incoming segment containing a RST is discarded."
+    assert!(replies(&deliver(Endpoint::default(), seg(RST, 3, 0, 0))).is_empty());
+}
+
+// --- LISTEN (RFC 9293 §3.10.7.2) ---
+
+#[test]
+fn test_listen_syn() {
+    // Third: RCV.NXT=SEG.SEQ+1, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, enter SYN-RECEIVED; the
+    // passive side adopts the SYN's connection id.
+    let listen = Endpoint {
+        state: Listen,
+        ..Endpoint::default()
+    };
+    let st = deliver_with(
+        &cfg(),
+        listen,
+        ep(SynSent),
+        Segment {
+            conn: 2,
+            ..seg(SYN, 5, 0, 0)
+        },
+        0,
+    );
+    let a = st.ep[0];
+    assert_eq!(
+        (a.state, a.rcv_nxt, a.snd_nxt, a.conn, a.passive()),
+        (SynReceived, 6, 1, 2, true)
+    );
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, r.ack), (SYN | ACK, 0, 6));
+}
+
+#[test]
+fn test_listen_syn_during_quiet_time() {
+    // RFC 793 §3.3: no ISS may be chosen during the quiet time; the SYN goes unanswered.
+    let listen = Endpoint {
+        state: Listen,
+        timer: Timer {
+            kind: TimerKind::Quiet,
+            ticks: 1,
+        },
+        ..Endpoint::default()
+    };
+    let st = deliver(listen, seg(SYN, 5, 0, 0));
+    assert_eq!(st.ep[0].state, Listen);
+    assert!(replies(&st).is_empty());
+}
+
+#[test]
+fn test_listen_ack() {
+    // Second: "Any acknowledgment is bad if it arrives on a connection still in the LISTEN state":
+    // <SEQ=SEG.ACK><CTL=RST>.
+    let st = deliver(
+        Endpoint {
+            state: Listen,
+            ..Endpoint::default()
+        },
+        seg(ACK, 5, 3, 0),
+    );
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq), (RST, 3));
+    assert_eq!(st.ep[0].state, Listen);
+}
+
+#[test]
+fn test_listen_rst() {
+    // First: "An incoming RST segment could not be valid ... it should be ignored."
+    let st = deliver(
+        Endpoint {
+            state: Listen,
+            ..Endpoint::default()
+        },
+        seg(RST, 5, 0, 0),
+    );
+    assert_eq!(st.ep[0].state, Listen);
+    assert!(replies(&st).is_empty());
+}
+
+// --- SYN-SENT (RFC 9293 §3.10.7.3) ---
+
+#[test]
+fn test_syn_sent_syn_ack() {
+    // Fourth: our SYN acknowledged: ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+    let st = deliver(ep(SynSent), seg(SYN | ACK, 4, 1, 0));
+    let a = st.ep[0];
+    assert_eq!(
+        (a.state, a.snd_una, a.rcv_nxt, a.timer),
+        (Established, 1, 5, Timer::OFF)
+    );
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, r.ack), (ACK, 1, 5));
+}
+
+#[test]
+fn test_syn_sent_syn_ack_with_bad_ack() {
+    // First: SEG.ACK =< ISS or > SND.NXT: <SEQ=SEG.ACK><CTL=RST>, drop (RFC 793 Figure 9's
+    // recovery from an old duplicate SYN).
+    let st = deliver(ep(SynSent), seg(SYN | ACK, 4, 5, 0));
+    assert_eq!(st.ep[0].state, SynSent);
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq), (RST, 5));
+}
+
+#[test]
+fn test_syn_sent_rst_with_acceptable_ack() {
+    // Second: "If the ACK was acceptable, then signal 'error: connection reset', drop, CLOSED".
+    let st = deliver(ep(SynSent), seg(RST | ACK, 0, 1, 0));
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Closed, End::Reset));
+}
+
+#[test]
+fn test_syn_sent_rst_without_ack() {
+    // Second: "Otherwise (no ACK), drop the segment and return."
+    let st = deliver(ep(SynSent), seg(RST, 0, 0, 0));
+    assert_eq!(st.ep[0].state, SynSent);
+}
+
+#[test]
+fn test_syn_sent_syn() {
+    // Fourth, simultaneous open: SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>; both
+    // sides adopt the larger connection id (DESIGN §3).
+    let st = deliver(
+        ep(SynSent),
+        Segment {
+            conn: 2,
+            ..seg(SYN, 4, 0, 0)
+        },
+    );
+    assert_eq!(
+        (st.ep[0].state, st.ep[0].rcv_nxt, st.ep[0].conn),
+        (SynReceived, 5, 2)
+    );
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, r.ack, r.conn), (SYN | ACK, 0, 5, 2));
+}
+
+// --- SYN-RECEIVED (RFC 9293 §3.10.7.4) ---
+
+#[test]
+fn test_syn_received_ack() {
+    // Fifth: SND.UNA < SEG.ACK =< SND.NXT: enter ESTABLISHED.
+    let st = deliver(ep(SynReceived), seg(ACK, 1, 1, 0));
+    assert_eq!((st.ep[0].state, st.ep[0].snd_una), (Established, 1));
+    assert!(replies(&st).is_empty());
+}
+
+#[test]
+fn test_syn_received_bad_ack() {
+    // Fifth: unacceptable ACK: <SEQ=SEG.ACK><CTL=RST>.
+    let st = deliver(ep(SynReceived), seg(ACK, 1, 3, 0));
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, st.ep[0].state), (RST, 3, SynReceived));
+}
+
+#[test]
+fn test_syn_received_rst_passive() {
+    // Second: "If this connection was initiated with a passive OPEN, return to LISTEN"; the quiet
+    // time starts (an embryonic connection ended abnormally).
+    let e = Endpoint {
+        app: app::USED | app::PASSIVE,
+        ..ep(SynReceived)
+    };
+    let st = deliver(e, seg(RST, 1, 0, 0));
+    assert_eq!(st.ep[0].state, Listen);
+    assert_eq!(st.ep[0].timer.kind, TimerKind::Quiet);
+}
+
+#[test]
+fn test_syn_received_rst_active() {
+    // Second: from an active OPEN: "connection refused", CLOSED.
+    let st = deliver(ep(SynReceived), seg(RST, 1, 0, 0));
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Closed, End::Reset));
+}
+
+#[test]
+fn test_syn_received_syn_passive() {
+    // Fourth: a SYN in SYN-RECEIVED from a passive OPEN returns the connection to LISTEN.
+    let e = Endpoint {
+        app: app::USED | app::PASSIVE,
+        ..ep(SynReceived)
+    };
+    assert_eq!(deliver(e, seg(SYN, 1, 0, 0)).ep[0].state, Listen);
+}
+
+#[test]
+fn test_syn_received_retransmitted_syn_ack() {
+    // First: a retransmitted SYN+ACK lies left of the window (its SYN is already received):
+    // unacceptable, so <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> — which completes a simultaneous open.
+    let st = deliver(ep(SynReceived), seg(SYN | ACK, 0, 1, 0));
+    assert_eq!(st.ep[0].state, SynReceived);
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, r.ack), (ACK, 1, 1));
+}
+
+// --- ESTABLISHED ---
+
+#[test]
+fn test_established_data() {
+    // Seventh: in-order text: RCV.NXT advances, the data is queued for the user, ACK sent.
+    let st = deliver(ep(Established), seg(ACK, 1, 1, 1));
+    assert_eq!((st.ep[0].rcv_nxt, st.ep[0].unread), (2, 1));
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.ack), (ACK, 2));
+}
+
+#[test]
+fn test_established_data_out_of_window() {
+    // First: unacceptable (left of RCV.NXT): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, drop.
+    let st = deliver(ep(Established), seg(ACK, 0, 1, 1));
+    assert_eq!((st.ep[0].rcv_nxt, st.ep[0].unread), (1, 0));
+    assert_eq!(only_reply(&st).ack, 1);
+}
+
+#[test]
+fn test_established_rst_at_rcv_nxt() {
+    // Second (RFC 5961 §3.2): SEG.SEQ = RCV.NXT exactly: reset, CLOSED.
+    let st = deliver(ep(Established), seg(RST, 1, 0, 0));
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Closed, End::Reset));
+    assert!(
+        replies(&st).is_empty(),
+        "nothing is ever sent in reply to an RST"
+    );
+}
+
+#[test]
+fn test_established_rst_in_window_not_exact() {
+    // Second (RFC 5961 §3.2): in the window but not RCV.NXT: challenge ACK, drop.
+    let st = deliver(ep(Established), seg(RST, 2, 0, 0));
+    assert_eq!(st.ep[0].state, Established);
+    assert_eq!(only_reply(&st).flags, ACK);
+}
+
+#[test]
+fn test_established_syn() {
+    // Fourth (RFC 5961 §4): an in-window SYN in a synchronized state gets a challenge ACK.
+    let st = deliver(ep(Established), seg(SYN, 1, 0, 0));
+    assert_eq!(st.ep[0].state, Established);
+    assert_eq!(only_reply(&st).flags, ACK);
+}
+
+#[test]
+fn test_established_ack_of_unsent_data() {
+    // Fifth: "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop."
+    let st = deliver(ep(Established), seg(ACK, 1, 2, 1));
+    assert_eq!(st.ep[0].rcv_nxt, 1, "the segment's data is dropped too");
+    assert_eq!(only_reply(&st).flags, ACK);
+}
+
+#[test]
+fn test_established_fin() {
+    // Eighth: FIN: RCV.NXT advances over it, ACK it, enter CLOSE-WAIT.
+    let st = deliver(ep(Established), seg(FIN | ACK, 1, 1, 0));
+    assert_eq!((st.ep[0].state, st.ep[0].rcv_nxt), (CloseWait, 2));
+    assert_eq!(only_reply(&st).ack, 2);
+}
+
+// --- FIN-WAIT-1, FIN-WAIT-2, CLOSING, LAST-ACK, TIME-WAIT ---
+
+#[test]
+fn test_fin_wait_1_fin_ack() {
+    // Fifth then eighth: the FIN+ACK acknowledges our FIN (FIN-WAIT-2), and its FIN takes us
+    // straight to TIME-WAIT.
+    let st = deliver(ep(FinWait1), seg(FIN | ACK, 1, 2, 0));
+    assert_eq!(st.ep[0].state, TimeWait);
+    assert_eq!(
+        st.ep[0].timer,
+        Timer {
+            kind: TimerKind::TimeWait,
+            ticks: 2
+        }
+    );
+}
+
+#[test]
+fn test_fin_wait_1_fin() {
+    // Eighth: a FIN that does not acknowledge our FIN: simultaneous close, CLOSING.
+    let st = deliver(ep(FinWait1), seg(FIN | ACK, 1, 1, 0));
+    assert_eq!(st.ep[0].state, Closing);
+}
+
+#[test]
+fn test_fin_wait_1_fin_with_old_ack() {
+    // Fifth: an old ACK (SEG.ACK < SND.UNA) is ignored and processing continues, so a FIN with an
+    // old ACK in a reordered simultaneous close is still accepted (Linux "accept old ack").
+    let st = deliver(ep(FinWait1), seg(FIN | ACK, 1, 0, 0));
+    assert_eq!(st.ep[0].state, Closing);
+}
+
+#[test]
+fn test_fin_wait_1_ack_of_fin() {
+    // Fifth: "if the FIN segment is now acknowledged, then enter FIN-WAIT-2".
+    let st = deliver(ep(FinWait1), seg(ACK, 1, 2, 0));
+    assert_eq!((st.ep[0].state, st.ep[0].timer), (FinWait2, Timer::OFF));
+}
+
+#[test]
+fn test_fin_wait_2_fin() {
+    // Eighth: FIN-WAIT-2: enter TIME-WAIT, start the time-wait timer.
+    let st = deliver(ep(FinWait2), seg(FIN | ACK, 1, 2, 0));
+    assert_eq!(st.ep[0].state, TimeWait);
+}
+
+#[test]
+fn test_closing_ack_of_fin() {
+    // Fifth: CLOSING: "if the ACK acknowledges our FIN, then enter the TIME-WAIT state".
+    let st = deliver(ep(Closing), seg(ACK, 2, 2, 0));
+    assert_eq!(st.ep[0].state, TimeWait);
+}
+
+#[test]
+fn test_last_ack_ack_of_fin() {
+    // Fifth: LAST-ACK: "If our FIN is now acknowledged, delete the TCB, enter the CLOSED state".
+    let st = deliver(ep(LastAck), seg(ACK, 2, 2, 0));
+    assert_eq!(
+        (st.ep[0].state, st.ep[0].end, st.ep[0].timer),
+        (Closed, End::Normal, Timer::OFF)
+    );
+}
+
+#[test]
+fn test_last_ack_rst() {
+    // Second: LAST-ACK: "If the RST bit is set, then enter the CLOSED state".
+    let st = deliver(ep(LastAck), seg(RST, 2, 0, 0));
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Closed, End::Reset));
+    assert_ne!(
+        st.ghost & ghost::NORMAL_CLOSE_RESET,
+        0,
+        "no one aborted connection 1"
+    );
+}
+
+#[test]
+fn test_time_wait_retransmitted_fin() {
+    // Eighth, TIME-WAIT: "Acknowledge it, and restart the 2 MSL timeout".
+    let e = Endpoint {
+        timer: Timer {
+            kind: TimerKind::TimeWait,
+            ticks: 1,
+        },
+        ..ep(TimeWait)
+    };
+    let st = deliver(e, seg(FIN | ACK, 1, 2, 0));
+    assert_eq!(
+        st.ep[0].timer,
+        Timer {
+            kind: TimerKind::TimeWait,
+            ticks: 2
+        }
+    );
+    assert_eq!(only_reply(&st).flags, ACK);
+}
+
+#[test]
+fn test_time_wait_rst_ignored() {
+    // RFC 1337 F1: ignore RST segments in TIME-WAIT.
+    let st = deliver(ep(TimeWait), seg(RST, 2, 0, 0));
+    assert_eq!(st.ep[0].state, TimeWait);
+}
+
+#[test]
+fn test_time_wait_rst_honored() {
+    // RFC 9293 §3.10.7.4 second: TIME-WAIT: "If the RST bit is set, then enter the CLOSED state".
+    let c = Config {
+        rst_in_time_wait: RstInTimeWait::Honor,
+        ..cfg()
+    };
+    let st = deliver_with(&c, ep(TimeWait), Endpoint::default(), seg(RST, 2, 0, 0), 0);
+    assert_eq!(st.ep[0].state, Closed);
+}
+
+#[test]
+fn test_time_wait_syn_challenge_ack() {
+    // RFC 9293 (RFC 5961 §4): an in-window SYN in TIME-WAIT gets a challenge ACK; stay.
+    let st = deliver(
+        ep(TimeWait),
+        Segment {
+            conn: 2,
+            ..seg(SYN, 2, 0, 0)
+        },
+    );
+    assert_eq!(st.ep[0].state, TimeWait);
+    assert_eq!(only_reply(&st).flags, ACK);
+}
+
+#[test]
+fn test_time_wait_syn_reset_rfc793() {
+    // RFC 793 p. 71: an in-window SYN is an error: send a reset, enter CLOSED.
+    let c = Config {
+        syn_in_time_wait: SynInTimeWait::Reset,
+        ..cfg()
+    };
+    let syn = Segment {
+        conn: 2,
+        ..seg(SYN, 2, 0, 0)
+    };
+    let st = deliver_with(&c, ep(TimeWait), Endpoint::default(), syn, 0);
+    assert_eq!(st.ep[0].state, Closed);
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.ack, r.conn), (RST | ACK, 3, 2));
+}
+
+// --- Timers and user calls ---
+
+fn with_a(a: Endpoint) -> State {
+    let mut st = State::initial();
+    st.ep[0] = a;
+    st
+}
+
+#[test]
+fn test_time_wait_tick() {
+    // RFC 9293 §3.10.8: the time-wait timeout deletes the TCB: 2 ticks mean exactly 2 ticks.
+    let st = with_a(ep(TimeWait));
+    let once = apply(&cfg(), &st, Action::Tick).unwrap();
+    assert_eq!(once.ep[0].state, TimeWait);
+    let twice = apply(&cfg(), &once, Action::Tick).unwrap();
+    assert_eq!((twice.ep[0].state, twice.ep[0].end), (Closed, End::Normal));
+    assert!(
+        apply(&cfg(), &twice, Action::Tick).is_none(),
+        "quiet states have no Tick"
+    );
+}
+
+#[test]
+fn test_syn_sent_tick_retransmits_then_gives_up() {
+    // RFC 9293 §3.8.1 / §3.8.3: retransmit until R2 retransmissions, then close the connection.
+    let st = with_a(ep(SynSent));
+    let once = apply(&cfg(), &st, Action::Tick).unwrap();
+    assert_eq!((once.ep[0].retries, once.net.len()), (1, 1));
+    assert_eq!(once.net.get(0).flags, SYN);
+    let twice = apply(&cfg(), &once, Action::Tick).unwrap();
+    assert_eq!(
+        (twice.ep[0].state, twice.ep[0].end),
+        (Closed, End::TimedOut)
+    );
+    assert_eq!(twice.ep[0].timer.kind, TimerKind::Quiet);
+}
+
+#[test]
+fn test_segments_die_at_msl() {
+    // DESIGN §1: a segment is deliverable only while its age is below MSL.
+    let mut st = State::initial();
+    st.net.push(seg(ACK, 1, 1, 0), 6);
+    let after = apply(&cfg(), &st, Action::Tick).unwrap();
+    assert!(after.net.is_empty());
+}
+
+#[test]
+fn test_established_close_with_unread_data() {
+    // RFC 9293 SHLD-3 / RFC 2525 §2.17: close with unread data sends RST; no TIME-WAIT.
+    let st = with_a(Endpoint {
+        unread: 1,
+        ..ep(Established)
+    });
+    let after = apply(&cfg(), &st, Action::Close(Side::A)).unwrap();
+    assert_eq!((after.ep[0].state, after.ep[0].end), (Closed, End::Aborted));
+    assert_eq!((after.net.get(0).flags, after.net.get(0).seq), (RST, 1));
+}
+
+#[test]
+fn test_established_close() {
+    // RFC 9293 §3.10.4: ESTABLISHED: form a FIN segment, enter FIN-WAIT-1.
+    let after = apply(&cfg(), &with_a(ep(Established)), Action::Close(Side::A)).unwrap();
+    assert_eq!((after.ep[0].state, after.ep[0].snd_nxt), (FinWait1, 2));
+    assert_eq!(after.net.get(0).flags, FIN | ACK);
+}
+
+#[test]
+fn test_close_wait_close() {
+    // RFC 9293 §3.10.4: CLOSE-WAIT: send FIN, enter LAST-ACK.
+    let after = apply(&cfg(), &with_a(ep(CloseWait)), Action::Close(Side::A)).unwrap();
+    assert_eq!(after.ep[0].state, LastAck);
+}
+
+#[test]
+fn test_established_abort() {
+    // RFC 9293 §3.10.5: ABORT: <SEQ=SND.NXT><CTL=RST>, CLOSED, no TIME-WAIT.
+    let after = apply(&cfg(), &with_a(ep(Established)), Action::Abort(Side::A)).unwrap();
+    assert_eq!((after.ep[0].state, after.ep[0].end), (Closed, End::Aborted));
+    assert_eq!(after.net.get(0).flags, RST);
+    assert_ne!(after.aborted_conns & (1 << 1), 0);
+}
+
+#[test]
+fn test_established_shutdown() {
+    // shutdown(SHUT_WR): our FIN goes out, reading stays possible (half-close).
+    let c = Config {
+        shutdown: true,
+        ..cfg()
+    };
+    let st = with_a(Endpoint {
+        unread: 1,
+        ..ep(Established)
+    });
+    let after = apply(&c, &st, Action::Shutdown(Side::A)).unwrap();
+    assert_eq!(after.ep[0].state, FinWait1);
+    assert!(apply(&c, &after, Action::Read(Side::A)).is_some());
+}
+
+#[test]
+fn test_closed_connect_in_quiet_time() {
+    // RFC 793 §3.3: no new ISS while the quiet time runs.
+    let e = Endpoint {
+        timer: Timer {
+            kind: TimerKind::Quiet,
+            ticks: 1,
+        },
+        app: app::USED,
+        ..Endpoint::default()
+    };
+    assert!(apply(&cfg(), &with_a(e), Action::Connect(Side::A, 0)).is_none());
+}
