@@ -77,3 +77,58 @@ pub fn stateright_properties() -> Vec<stateright::Property<TcpModel>> {
 }
 
 mod shims;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_described() {
+        let mut seen = HashSet::new();
+        for p in registry() {
+            assert!(seen.insert(p.name), "duplicate {}", p.name);
+            assert!(
+                p.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                p.name
+            );
+            assert!(!p.description.is_empty());
+        }
+        assert_eq!(
+            registry()
+                .iter()
+                .filter(|p| p.kind == Kind::Invariant)
+                .count(),
+            7
+        );
+        assert_eq!(
+            registry()
+                .iter()
+                .filter(|p| p.kind == Kind::Reachability)
+                .count(),
+            24
+        );
+    }
+
+    #[test]
+    fn initial_state_satisfies_every_invariant_and_reaches_only_closed() {
+        let cfg = Config::default();
+        let init = State::initial();
+        let discovered: Vec<&str> = registry()
+            .iter()
+            .filter(|p| p.discovered_by(&cfg, &init))
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(discovered, vec!["reach-a-closed", "reach-b-closed"]);
+    }
+
+    #[test]
+    fn stateright_properties_mirror_the_registry() {
+        let names: Vec<&str> = stateright_properties().iter().map(|p| p.name).collect();
+        let want: Vec<&str> = registry().iter().map(|p| p.name).collect();
+        assert_eq!(names, want);
+    }
+}

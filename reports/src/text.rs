@@ -172,3 +172,46 @@ pub fn render(r: &CheckReport) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::steps;
+    use tcpmc_model::system::{apply, Action, State};
+    use tcpmc_model::Side;
+
+    #[test]
+    fn trace_snapshot() {
+        let cfg = Config::default();
+        let s0 = State::initial();
+        let s1 = apply(&cfg, &s0, Action::Connect(Side::A, 0)).unwrap();
+        let s2 = apply(&cfg, &s1, Action::Listen(Side::B)).unwrap();
+        let text = trace(&steps(
+            &[s0, s1, s2],
+            &[Action::Connect(Side::A, 0), Action::Listen(Side::B)],
+        ));
+        assert_eq!(
+            text,
+            "    0. (initial state)
+       A: CLOSED
+       B: CLOSED
+       net: empty
+    1. A connect (ISS=0)
+       A: SYN-SENT     iss=0 una=0 nxt=1 rcv=0 rexmt=1t retries=0 c1
+       B: CLOSED
+       net: [A->B SYN seq=0 c1 age=0]
+    2. B listen
+       A: SYN-SENT     iss=0 una=0 nxt=1 rcv=0 rexmt=1t retries=0 c1
+       B: LISTEN
+       net: [A->B SYN seq=0 c1 age=0]
+"
+        );
+    }
+
+    #[test]
+    fn config_line_names_every_field() {
+        let line = config_line(&Config::default());
+        assert!(line.starts_with("msl=1 time_wait=2 seq_space=8 window=2"));
+        assert!(line.ends_with("a_listens=true b_connects=true"));
+    }
+}
