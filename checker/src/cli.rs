@@ -30,11 +30,11 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Check the safety properties exhaustively and report coverage.
+    /// Check safety and liveness properties exhaustively and report coverage.
     ///
     /// With no flags: the baseline configuration, under which every invariant holds. Precedence:
-    /// defaults, then --config FILE, then field flags. Exit status: 0 every invariant holds,
-    /// 1 an invariant is violated, 2 bad input.
+    /// defaults, then --config FILE, then field flags. Exit status: 0 every invariant and
+    /// liveness property holds, 1 one is violated, 2 bad input.
     Check(CheckArgs),
 }
 
@@ -59,6 +59,15 @@ pub struct CheckArgs {
     /// Stop once every chosen property is decided (faster; the state counts are then partial).
     #[arg(long)]
     pub stop_early: bool,
+
+    /// Liveness: the network does not lose every segment of a direction forever (strong fairness
+    /// of delivery in each direction). Time is always weakly fair.
+    #[arg(long)]
+    pub fair_delivery: bool,
+
+    /// Liveness: an application that can close eventually does (weak fairness of close).
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub fair_app: bool,
 
     /// List the properties with their descriptions and exit.
     #[arg(long)]
@@ -102,6 +111,15 @@ pub struct FieldFlags {
     /// Retransmission timeout in ticks [default: 1]
     #[arg(long, value_name = "TICKS")]
     pub rto: Option<u8>,
+    /// Retransmit forever, with no R2 limit [default: false]
+    #[arg(long, value_name = "BOOL")]
+    pub unlimited_retransmissions: Option<bool>,
+    /// Ticks an orphaned FIN-WAIT-2 waits for the peer's FIN, Linux tcp_fin_timeout (0 = forever, as RFC 9293) [default: 2]
+    #[arg(long, value_name = "TICKS")]
+    pub fin_wait_2_timeout: Option<u8>,
+    /// A host fault that may happen once per run: none, down (stops answering) or crash (reboots with no memory) [default: none]
+    #[arg(long, value_name = "FAULT", value_parser = ["none", "down", "crash"])]
+    pub host_fault: Option<String>,
     /// The network may lose segments [default: true]
     #[arg(long, value_name = "BOOL")]
     pub loss: Option<bool>,
@@ -163,6 +181,9 @@ impl FieldFlags {
             data_b,
             retries,
             rto,
+            unlimited_retransmissions,
+            fin_wait_2_timeout,
+            host_fault,
             loss,
             duplication,
             quiet_time,

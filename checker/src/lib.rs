@@ -2,5 +2,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod graph;
+pub mod liveness;
 pub mod run;
 pub mod settings;

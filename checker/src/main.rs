@@ -55,6 +55,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
             let kind = match p.kind {
                 Kind::Invariant => "invariant",
                 Kind::Reachability => "coverage",
+                Kind::Terminates(_) => "liveness",
             };
             println!("{:<32} {:<10} {}", p.name, kind, p.description);
         }
@@ -88,7 +89,12 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
             .map(|n| n.get())
             .unwrap_or(1),
     };
-    let report = tcpmc::run::check(&cfg, &props, threads, args.stop_early);
+    let opts = tcpmc::run::Options {
+        threads,
+        stop_early: args.stop_early,
+        fairness: tcpmc::run::fairness(args.fair_delivery, args.fair_app),
+    };
+    let report = tcpmc::run::check_with(&cfg, &props, opts);
     if args.json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| InputError(format!("cannot encode the report: {e}")))?;

@@ -1,12 +1,15 @@
-//! Runs a check: the search over the model with the chosen properties, turned into a report.
+//! Runs a check: safety and coverage by the breadth-first engine, liveness on the explicit graph,
+//! all turned into one report.
 
 use crate::engine::{self, Goals};
-use tcpmc_model::{Config, State, TcpModel};
+use crate::graph::{self, StateGraph};
+use crate::liveness::{self, Fairness, Lasso};
+use tcpmc_model::{Action, Config, Side, State, TcpModel};
 use tcpmc_properties::{Kind, PropertyDef};
 use tcpmc_reports::report::steps;
-use tcpmc_reports::{CheckReport, Stats, Verdict, VerdictKind};
+use tcpmc_reports::{CheckReport, GraphStats, Stats, Verdict, VerdictKind};
 
-/// The properties of a check, as goals for the search.
+/// The state properties of a check, as goals for the search.
 pub struct Selected(pub Vec<&'static PropertyDef>);
 
 impl Goals<TcpModel> for Selected {
@@ -19,41 +22,156 @@ impl Goals<TcpModel> for Selected {
     }
 }
 
-/// Checks `props` against the model of `cfg` with `threads` workers.
+/// How a check runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub threads: usize,
+    /// Stop the safety search once every state property is decided.
+    pub stop_early: bool,
+    pub fairness: Fairness,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threads: 2,
+            stop_early: false,
+            fairness: fairness(false, true),
+        }
+    }
+}
+
+/// Weak fairness on time always; strong fairness on delivery and weak fairness on the
+/// applications' close when asked.
+pub fn fairness(delivery: bool, app: bool) -> Fairness {
+    use crate::graph::class::*;
+    Fairness {
+        weak: TICK | if app { CLOSE_A | CLOSE_B } else { 0 },
+        strong: if delivery { DELIVER_ALL } else { 0 },
+    }
+}
+
+/// The fairness in words, as every liveness verdict states it.
+pub fn describe_fairness(f: Fairness) -> String {
+    use crate::graph::class::*;
+    let mut parts = vec!["weak fairness of time (ticks and expired timers)".to_string()];
+    if f.strong & DELIVER_ALL != 0 {
+        parts.push(
+            "strong fairness of delivery for each direction and kind of segment (SYN, SYN+ACK, data, FIN, ACK, RST)"
+                .into(),
+        );
+    }
+    if f.weak & (CLOSE_A | CLOSE_B) != 0 {
+        parts.push("weak fairness of the applications' close".into());
+    }
+    parts.join("; ")
+}
+
+/// Checks `props` against the model of `cfg` (safety search with `threads` workers; the
+/// search stops early only when asked, and then the counts are partial).
 pub fn check(
     cfg: &Config,
     props: &[&'static PropertyDef],
     threads: usize,
     stop_early: bool,
 ) -> CheckReport {
+    check_with(
+        cfg,
+        props,
+        Options {
+            threads,
+            stop_early,
+            ..Options::default()
+        },
+    )
+}
+
+/// Checks `props` with explicit options.
+pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -> CheckReport {
     let model = TcpModel::new(cfg.clone());
-    let goals = Selected(props.to_vec());
-    let outcome = engine::bfs(&model, &goals, threads, stop_early);
-    let verdicts = props
+    let state_props: Vec<&'static PropertyDef> = props
         .iter()
-        .zip(&outcome.discoveries)
-        .map(|(p, d)| {
-            let verdict = match (p.kind, d.is_some()) {
-                (Kind::Invariant, false) => VerdictKind::Holds,
-                (Kind::Invariant, true) => VerdictKind::Violated,
-                (Kind::Reachability, true) => VerdictKind::Reached,
-                (Kind::Reachability, false) => VerdictKind::NotReached,
+        .copied()
+        .filter(|p| p.is_state_property())
+        .collect();
+    let goals = Selected(state_props.clone());
+    let outcome = engine::bfs(&model, &goals, opts.threads, opts.stop_early);
+    let mut by_name = std::collections::HashMap::new();
+    for (p, d) in state_props.iter().zip(&outcome.discoveries) {
+        let verdict = match (p.kind, d.is_some()) {
+            (Kind::Invariant, false) => VerdictKind::Holds,
+            (Kind::Invariant, true) => VerdictKind::Violated,
+            (_, true) => VerdictKind::Reached,
+            (_, false) => VerdictKind::NotReached,
+        };
+        let kind = if p.kind == Kind::Invariant {
+            "invariant"
+        } else {
+            "reachability"
+        };
+        let steps = d.as_ref().map(|t| steps(&t.states, &t.actions));
+        by_name.insert(p.name, verdict_of(p, kind, verdict, steps, None, None));
+    }
+    let mut graph_stats = None;
+    if props.iter().any(|p| !p.is_state_property()) {
+        let g = graph::build(&model);
+        let tree = liveness::bfs_tree(&g.graph);
+        for p in props.iter().filter(|p| !p.is_state_property()) {
+            let Kind::Terminates(st) = p.kind else {
+                continue;
             };
-            Verdict {
-                name: p.name.to_string(),
-                description: p.description.to_string(),
-                kind: match p.kind {
-                    Kind::Invariant => "invariant",
-                    Kind::Reachability => "reachability",
+            let lasso = [Side::A, Side::B]
+                .into_iter()
+                .filter_map(|side| {
+                    // A host that went down is frozen, not waiting: only live endpoints count.
+                    let inside = |v: u32| {
+                        let s = &g.states[v as usize];
+                        s.ep(side).state == st && !s.is_down(side)
+                    };
+                    liveness::check_leads_to(&g.graph, &tree, &inside, &inside, opts.fairness)
+                })
+                .min_by_key(|l| l.stem.len() + l.cycle.len());
+            let fairness = Some(describe_fairness(opts.fairness));
+            let v = match lasso {
+                None => verdict_of(p, "liveness", VerdictKind::Holds, None, None, fairness),
+                Some(l) => {
+                    let (states, actions) = lasso_trace(&model, &g, &l);
+                    let loop_start = Some(l.stem.len() - 1);
+                    let st = Some(steps(&states, &actions));
+                    verdict_of(
+                        p,
+                        "liveness",
+                        VerdictKind::Violated,
+                        st,
+                        loop_start,
+                        fairness,
+                    )
                 }
-                .to_string(),
-                verdict,
-                steps: d.as_ref().map(|t| steps(&t.states, &t.actions)),
-            }
-        })
-        .collect::<Vec<_>>();
+            };
+            by_name.insert(p.name, v);
+        }
+        let bytes = g.bytes() as u64;
+        graph_stats = Some(GraphStats {
+            states: g.states.len() as u64,
+            edges: g.graph.edge_count() as u64,
+            states_cut: g.cut,
+            seconds: g.seconds,
+            bytes,
+            bytes_per_state: bytes as f64 / g.states.len().max(1) as f64,
+        });
+    }
+    let verdicts: Vec<Verdict> = props
+        .iter()
+        .filter_map(|p| by_name.remove(p.name))
+        .collect();
     let mut replay = vec!["tcpmc check".to_string()];
     replay.extend(crate::settings::flags_from_default(cfg));
+    if opts.fairness.strong != 0 {
+        replay.push("--fair-delivery".into());
+    }
+    if opts.fairness.weak & !graph::class::TICK == 0 {
+        replay.push("--fair-app false".into());
+    }
     for v in verdicts
         .iter()
         .filter(|v| v.verdict == VerdictKind::Violated)
@@ -74,10 +192,58 @@ pub fn check(
             } else {
                 0.0
             },
-            threads,
+            threads: opts.threads,
         },
+        graph: graph_stats,
         verdicts,
         complete: outcome.complete,
         replay: replay.join(" "),
     }
+}
+
+fn verdict_of(
+    p: &PropertyDef,
+    kind: &str,
+    verdict: VerdictKind,
+    steps: Option<Vec<tcpmc_reports::Step>>,
+    loop_start: Option<usize>,
+    fairness: Option<String>,
+) -> Verdict {
+    Verdict {
+        name: p.name.to_string(),
+        description: p.description.to_string(),
+        kind: kind.to_string(),
+        verdict,
+        steps,
+        loop_start,
+        fairness,
+    }
+}
+
+/// The states and actions of a lasso: the stem, then the cycle back to the stem's last state.
+fn lasso_trace(model: &TcpModel, g: &StateGraph, l: &Lasso) -> (Vec<State>, Vec<Action>) {
+    use stateright::Model;
+    let mut states: Vec<State> = vec![g.states[l.stem[0] as usize]];
+    let mut actions = Vec::new();
+    let hops = l
+        .stem
+        .windows(2)
+        .map(|w| (w[0], w[1], 0u16))
+        .chain(l.cycle.iter().map(|e| (e.from, e.to, e.class)));
+    for (from, to, class) in hops {
+        let s = g.states[from as usize];
+        let target = g.states[to as usize];
+        let mut enabled = Vec::new();
+        model.actions(&s, &mut enabled);
+        let a = enabled
+            .into_iter()
+            .find(|a| {
+                (class == 0 || graph::class_of(&s, a) & class != 0)
+                    && model.next_state(&s, *a) == Some(target)
+            })
+            .expect("every graph edge has an action");
+        actions.push(a);
+        states.push(target);
+    }
+    (states, actions)
 }

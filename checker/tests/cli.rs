@@ -44,12 +44,39 @@ fn temp_file(name: &str, text: &str) -> PathBuf {
 const QUICK: &[&str] = &["--data-b", "0", "--a-listens", "false", "--stop-early"];
 
 #[test]
+fn liveness_violation_prints_a_lasso_with_its_fairness() {
+    let args = [
+        "check",
+        "--data-b",
+        "0",
+        "--a-listens",
+        "false",
+        "--unlimited-retransmissions",
+        "true",
+        "--property",
+        "last-ack-terminates",
+    ];
+    let o = tcpmc(&args);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("VIOLATED    last-ack-terminates              lasso: stem 8 + cycle 1"),
+        "{out}"
+    );
+    assert!(out.contains("<- the cycle starts here"));
+    assert!(out.contains("<- back to the state of step 8"));
+    assert!(out.contains("liveness decided under: weak fairness of time"));
+    assert!(out.contains("liveness graph: "));
+}
+
+#[test]
 fn default_check_holds_and_exits_0() {
     let o = tcpmc(&["check"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("HOLDS       no-stale-segment-accepted"));
-    assert!(out.contains("result: all 7 invariants hold (within bounds)"));
+    assert!(out.contains("HOLDS       last-ack-terminates"));
+    assert!(out.contains("result: all 15 properties hold (within bounds)"));
     assert!(out.contains("coverage: 24 of 24 goals reached"));
 }
 

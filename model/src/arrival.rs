@@ -21,6 +21,10 @@ fn in_connection(peer: &Endpoint, c: u8) -> bool {
 pub(crate) fn deliver(ctx: &mut Ctx, i: usize, iss: u8) -> Option<()> {
     let seg = ctx.s.net.remove(i);
     let to = seg.from.peer();
+    if ctx.s.is_down(to) {
+        // A host that is down answers nothing: the segment vanishes.
+        return Some(());
+    }
     let before = *ctx.ep(to);
     segment_arrives(ctx, to, seg, iss);
     let after = *ctx.ep(to);
@@ -313,7 +317,7 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment) {
             let e = *ctx.ep(to);
             let fin_acked = e.has(app::FIN_SENT) && e.snd_una == e.snd_nxt;
             match e.state {
-                FinWait1 if fin_acked => ctx.ep(to).state = FinWait2,
+                FinWait1 if fin_acked => enter_fin_wait_2(ctx, to),
                 Closing => {
                     // Our FIN acknowledged: TIME-WAIT; otherwise ignore the segment.
                     if fin_acked {
@@ -369,6 +373,8 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment) {
             // Our FIN is not acknowledged yet (else we would be in FIN-WAIT-2): CLOSING.
             FinWait1 => ctx.ep(to).state = Closing,
             FinWait2 => enter_time_wait(ctx, to),
+            // TIME-WAIT: remain, restart the 2 MSL time-wait timeout.
+            TimeWait => restart_time_wait(ctx, to),
             // CLOSE-WAIT, CLOSING, LAST-ACK: remain.
             _ => {}
         }
@@ -393,6 +399,20 @@ pub(crate) fn ack_advance(ctx: &mut Ctx, side: Side, ack: u8) {
             ticks: rto,
         }
     };
+}
+
+/// FIN-WAIT-2; an orphaned one (the application closed) waits at most `fin_wait_2_timeout`
+/// ticks for the peer's FIN (Linux tcp_fin_timeout), else forever as RFC 9293 has it.
+pub(crate) fn enter_fin_wait_2(ctx: &mut Ctx, side: Side) {
+    let t = ctx.cfg.fin_wait_2_timeout;
+    let e = ctx.ep(side);
+    e.state = FinWait2;
+    if t > 0 && e.has(app::CLOSED_BY_APP) {
+        e.timer = Timer {
+            kind: TimerKind::FinWait2,
+            ticks: t,
+        };
+    }
 }
 
 /// TIME-WAIT for `time_wait` ticks; a TIME-WAIT of 0 closes at once.

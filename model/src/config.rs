@@ -55,6 +55,17 @@ pub enum NetworkFull {
     Drop,
 }
 
+/// A host fault that may happen once per run, to either host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostFault {
+    None,
+    /// The host goes down for good: it stops answering (segments to it vanish, its timers stop).
+    Down,
+    /// The host crashes and reboots with no memory of the connection (RFC 793 §3.4 half-open).
+    Crash,
+}
+
 /// Deliberate bugs, used only by tests that prove a property can fail. Never set by the CLI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -93,6 +104,12 @@ pub struct Config {
     pub retries: u8,
     /// Retransmission timeout in ticks.
     pub rto: u8,
+    /// Retransmit forever: no R2 limit (the retry counter is not kept).
+    pub unlimited_retransmissions: bool,
+    /// Ticks an orphaned FIN-WAIT-2 waits for the peer's FIN (Linux tcp_fin_timeout); 0 = forever.
+    pub fin_wait_2_timeout: u8,
+    /// A host fault that may happen once per run.
+    pub host_fault: HostFault,
     /// The network may lose segments.
     pub loss: bool,
     /// The network may duplicate segments.
@@ -133,6 +150,9 @@ impl Default for Config {
             data_b: 1,
             retries: 1,
             rto: 1,
+            unlimited_retransmissions: false,
+            fin_wait_2_timeout: 2,
+            host_fault: HostFault::None,
             loss: true,
             duplication: false,
             quiet_time: None,
@@ -203,6 +223,7 @@ impl Config {
         check("retries", self.retries, 0, 8)?;
         check("rto", self.rto, 1, 16)?;
         check("quiet_time", self.quiet_ticks(), 0, 32)?;
+        check("fin_wait_2_timeout", self.fin_wait_2_timeout, 0, 32)?;
         check("passive_close_wait", self.passive_close_wait, 0, 32)?;
         check("isn_choices", self.isn_choices, 1, self.seq_space / 2)?;
         if !self.b_connects && self.a_listens {
@@ -241,6 +262,16 @@ impl fmt::Display for SynInTimeWait {
         f.write_str(match self {
             SynInTimeWait::ChallengeAck => "challenge-ack",
             SynInTimeWait::Reset => "reset",
+        })
+    }
+}
+
+impl fmt::Display for HostFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HostFault::None => "none",
+            HostFault::Down => "down",
+            HostFault::Crash => "crash",
         })
     }
 }

@@ -56,6 +56,8 @@ pub enum TimerKind {
     TimeWait,
     /// RFC 793 §3.3 quiet time: no new ISS after an abnormal end until it expires.
     Quiet,
+    /// Linux tcp_fin_timeout: an orphaned FIN-WAIT-2 gives up waiting for the peer's FIN.
+    FinWait2,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -198,6 +200,7 @@ impl fmt::Display for Endpoint {
             }
             TimerKind::TimeWait => write!(f, " 2msl={}t", self.timer.ticks)?,
             TimerKind::Quiet => write!(f, " quiet={}t", self.timer.ticks)?,
+            TimerKind::FinWait2 => write!(f, " fw2={}t", self.timer.ticks)?,
         }
         if self.conn > 0 {
             write!(f, " c{}", self.conn)?;

@@ -6,6 +6,7 @@
 pub mod arrival;
 pub mod config;
 pub mod endpoint;
+pub mod faults;
 pub mod network;
 pub mod segment;
 pub mod seq;

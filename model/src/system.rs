@@ -35,6 +35,25 @@ pub struct State {
     pub aborted_conns: u8,
     /// A send found the network full and `network_full = cut`: the state is outside the bound.
     pub cut: bool,
+    /// `fault::*` bits: which host is down, and whether the run's one host fault happened.
+    pub fault: u8,
+}
+
+/// Host-fault bits of [`State::fault`].
+pub mod fault {
+    /// The run's one host fault has happened.
+    pub const HAPPENED: u8 = 1;
+    /// Host A is down (stops answering).
+    pub const A_DOWN: u8 = 2;
+    /// Host B is down.
+    pub const B_DOWN: u8 = 4;
+
+    pub fn down_bit(side: crate::Side) -> u8 {
+        match side {
+            crate::Side::A => A_DOWN,
+            crate::Side::B => B_DOWN,
+        }
+    }
 }
 
 impl State {
@@ -46,7 +65,13 @@ impl State {
             ghost: 0,
             aborted_conns: 0,
             cut: false,
+            fault: 0,
         }
+    }
+
+    /// The host is down: it takes no action and segments sent to it vanish.
+    pub fn is_down(&self, side: Side) -> bool {
+        self.fault & fault::down_bit(side) != 0
     }
 
     pub fn ep(&self, side: Side) -> &Endpoint {
@@ -70,6 +95,10 @@ pub enum Action {
     Close(Side),
     Shutdown(Side),
     Abort(Side),
+    /// The host goes down for good (`host_fault = down`).
+    Down(Side),
+    /// The host crashes and reboots with no memory of its connection (`host_fault = crash`).
+    Crash(Side),
     /// Deliver the segment at this index; the ISS is used only if a LISTEN endpoint accepts a SYN.
     Deliver(u8, u8),
     Lose(u8),
@@ -130,6 +159,8 @@ pub fn apply(cfg: &Config, state: &State, action: Action) -> Option<State> {
         Action::Close(side) => crate::user::close(&mut ctx, side),
         Action::Shutdown(side) => crate::user::shutdown(&mut ctx, side),
         Action::Abort(side) => crate::user::abort(&mut ctx, side),
+        Action::Down(side) => crate::faults::down(&mut ctx, side),
+        Action::Crash(side) => crate::faults::crash(&mut ctx, side),
         Action::Deliver(i, iss) => {
             if i as usize >= ctx.s.net.len() {
                 return None;
@@ -161,8 +192,11 @@ pub fn apply(cfg: &Config, state: &State, action: Action) -> Option<State> {
 /// Enumerates the enabled actions in a fixed order.
 pub fn actions(cfg: &Config, s: &State, out: &mut Vec<Action>) {
     for side in [Side::A, Side::B] {
-        crate::user::enabled(cfg, s, side, out);
+        if !s.is_down(side) {
+            crate::user::enabled(cfg, s, side, out);
+        }
     }
+    crate::faults::enabled(cfg, s, out);
     for i in s.net.distinct_indexes() {
         let seg = s.net.get(i);
         let to = s.ep(seg.from.peer());
@@ -220,6 +254,8 @@ pub fn describe(s: &State, action: &Action) -> String {
         Action::Close(side) => format!("{side} close"),
         Action::Shutdown(side) => format!("{side} shutdown"),
         Action::Abort(side) => format!("{side} abort"),
+        Action::Down(side) => format!("{side} down"),
+        Action::Crash(side) => format!("{side} crash"),
         Action::Deliver(i, iss) => {
             let mut d = format!("deliver {}", seg_name(i));
             if (i as usize) < s.net.len() {
@@ -250,6 +286,11 @@ impl fmt::Display for State {
         }
         if self.cut {
             write!(f, " (network overflow: state cut)")?;
+        }
+        for side in [Side::A, Side::B] {
+            if self.is_down(side) {
+                write!(f, " (host {side} down)")?;
+            }
         }
         Ok(())
     }

@@ -37,12 +37,14 @@ fn expire(ctx: &mut Ctx, side: Side) {
         TimerKind::Quiet => ctx.ep(side).timer = Timer::OFF,
         // RFC 9293 §3.10.8: TIME-WAIT timeout: delete the TCB, enter CLOSED.
         TimerKind::TimeWait => enter_closed(ctx, side, End::Normal),
+        // Linux tcp_fin_timeout: the orphaned FIN-WAIT-2 gives up on the peer's FIN.
+        TimerKind::FinWait2 => enter_closed(ctx, side, End::TimedOut),
         TimerKind::Retransmit => {
             if ctx.cfg.mutation == Mutation::NoRetransmitInLastAck && e.state == LastAck {
                 ctx.ep(side).timer = Timer::OFF;
                 return;
             }
-            if e.retries >= ctx.cfg.retries {
+            if !ctx.cfg.unlimited_retransmissions && e.retries >= ctx.cfg.retries {
                 // RFC 9293 §3.8.3: R2 reached: close the connection. A passive embryonic
                 // connection is dropped and the listener stays.
                 if e.state == SynReceived && e.passive() {
@@ -63,8 +65,12 @@ fn expire(ctx: &mut Ctx, side: Side) {
 fn retransmit(ctx: &mut Ctx, side: Side) {
     let space = ctx.space();
     let rto = ctx.cfg.rto;
+    let unlimited = ctx.cfg.unlimited_retransmissions;
     let ep = ctx.ep(side);
-    ep.retries += 1;
+    if !unlimited {
+        // With no R2 limit the count is not kept, so the state space stays finite.
+        ep.retries += 1;
+    }
     ep.timer = Timer {
         kind: TimerKind::Retransmit,
         ticks: rto,

@@ -212,8 +212,16 @@ pub(crate) fn close(ctx: &mut Ctx, side: Side) -> Option<()> {
             Some(())
         }
         // After shutdown(SHUT_WR) our FIN is already out: the application only stops reading.
+        // An orphaned FIN-WAIT-2 starts its timeout (Linux tcp_fin_timeout).
         _ if e.has(app::FIN_SENT) => {
             ctx.ep(side).set(app::CLOSED_BY_APP);
+            let t = ctx.cfg.fin_wait_2_timeout;
+            if e.state == FinWait2 && t > 0 {
+                ctx.ep(side).timer = Timer {
+                    kind: TimerKind::FinWait2,
+                    ticks: t,
+                };
+            }
             Some(())
         }
         _ => None,

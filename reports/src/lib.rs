@@ -4,4 +4,6 @@
 pub mod report;
 pub mod text;
 
-pub use report::{CheckReport, EndpointView, SegmentView, Stats, Step, Verdict, VerdictKind};
+pub use report::{
+    CheckReport, EndpointView, GraphStats, SegmentView, Stats, Step, Verdict, VerdictKind,
+};

@@ -47,6 +47,24 @@ pub struct Verdict {
     pub verdict: VerdictKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<Step>>,
+    /// Liveness: the step at which the lasso's cycle starts (the last step returns to it, or,
+    /// when it is the last step, the system stays there forever).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_start: Option<usize>,
+    /// Liveness: the fairness under which the verdict was decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fairness: Option<String>,
+}
+
+/// Size of the explicit graph built for liveness.
+#[derive(Clone, Debug, Serialize)]
+pub struct GraphStats {
+    pub states: u64,
+    pub edges: u64,
+    pub states_cut: u64,
+    pub seconds: f64,
+    pub bytes: u64,
+    pub bytes_per_state: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -92,6 +110,9 @@ pub struct Step {
 pub struct CheckReport {
     pub config: Config,
     pub stats: Stats,
+    /// Present when liveness properties were checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph: Option<GraphStats>,
     pub verdicts: Vec<Verdict>,
     /// The whole reachable state space was explored (false after --stop-early ended the search).
     pub complete: bool,
@@ -121,6 +142,7 @@ pub fn endpoint_view(e: &Endpoint) -> EndpointView {
             TimerKind::Retransmit => format!("retransmit {}", e.timer.ticks),
             TimerKind::TimeWait => format!("time-wait {}", e.timer.ticks),
             TimerKind::Quiet => format!("quiet {}", e.timer.ticks),
+            TimerKind::FinWait2 => format!("fin-wait-2 {}", e.timer.ticks),
         },
         retries: e.retries,
         connection: e.conn,

@@ -9,8 +9,9 @@ pub fn config_line(cfg: &Config) -> String {
     let c = cfg;
     format!(
         "msl={} time_wait={} seq_space={} window={} max_in_flight={} incarnations={} data_a={} data_b={} \
-         retries={} rto={} loss={} duplication={} quiet_time={} passive_close_wait={} rst_in_time_wait={} \
-         isn={} isn_choices={} syn_in_time_wait={} network_full={} abort={} shutdown={} a_listens={} b_connects={}",
+         retries={} rto={} unlimited_retransmissions={} fin_wait_2_timeout={} host_fault={} loss={} \
+         duplication={} quiet_time={} passive_close_wait={} rst_in_time_wait={} isn={} isn_choices={} \
+         syn_in_time_wait={} network_full={} abort={} shutdown={} a_listens={} b_connects={}",
         c.msl,
         c.time_wait_ticks(),
         c.seq_space,
@@ -21,6 +22,9 @@ pub fn config_line(cfg: &Config) -> String {
         c.data_b,
         c.retries,
         c.rto,
+        c.unlimited_retransmissions,
+        c.fin_wait_2_timeout,
+        c.host_fault,
         c.loss,
         c.duplication,
         c.quiet_ticks(),
@@ -39,11 +43,26 @@ pub fn config_line(cfg: &Config) -> String {
 
 /// Renders one trace as numbered steps: the action, then both endpoints and the network.
 pub fn trace(steps: &[Step]) -> String {
+    lasso(steps, None)
+}
+
+/// Renders a trace whose steps from `loop_start` on form a cycle (liveness counterexamples).
+pub fn lasso(steps: &[Step], loop_start: Option<usize>) -> String {
     let mut out = String::new();
+    let last = steps.len().saturating_sub(1);
     for s in steps {
+        let mark = match loop_start {
+            Some(k) if k == s.index && k == last => {
+                "   <- stays here forever: no fair action is enabled"
+            }
+            Some(k) if k == s.index => "   <- the cycle starts here",
+            Some(k) if s.index == last && k < last => "   <- back to the state of step {k}",
+            _ => "",
+        };
+        let mark = mark.replace("{k}", &loop_start.unwrap_or(0).to_string());
         match &s.action {
-            None => writeln!(out, "  {:>3}. (initial state)", s.index),
-            Some(a) => writeln!(out, "  {:>3}. {a}", s.index),
+            None => writeln!(out, "  {:>3}. (initial state){mark}", s.index),
+            Some(a) => writeln!(out, "  {:>3}. {a}{mark}", s.index),
         }
         .ok();
         writeln!(out, "       A: {}", s.a.text).ok();
@@ -99,6 +118,14 @@ pub fn render(r: &CheckReport) -> String {
     } else {
         writeln!(out, "bound: no state cut").ok();
     }
+    if let Some(g) = &r.graph {
+        writeln!(
+            out,
+            "liveness graph: {} states, {} edges, {} cut, {:.2} s, {:.0} bytes/state",
+            g.states, g.edges, g.states_cut, g.seconds, g.bytes_per_state
+        )
+        .ok();
+    }
     let within = if st.states_cut > 0 {
         " (within bounds)"
     } else {
@@ -114,14 +141,18 @@ pub fn render(r: &CheckReport) -> String {
     writeln!(out).ok();
     for v in &r.verdicts {
         let extra = match (&v.steps, v.verdict) {
-            (Some(s), VerdictKind::Violated) => {
-                format!("counterexample: {}", plural(s.len() - 1, "step"))
-            }
+            (Some(s), VerdictKind::Violated) => match v.loop_start {
+                Some(k) => format!("lasso: stem {k} + cycle {}", s.len() - 1 - k),
+                None => format!("counterexample: {}", plural(s.len() - 1, "step")),
+            },
             (Some(s), VerdictKind::Reached) => format!("({})", plural(s.len() - 1, "step")),
             (_, VerdictKind::Holds) => within.trim().to_string(),
             _ => String::new(),
         };
         writeln!(out, "{:<12}{:<33}{}", v.verdict.label(), v.name, extra).ok();
+    }
+    if let Some(f) = r.verdicts.iter().find_map(|v| v.fairness.as_ref()) {
+        writeln!(out, "liveness decided under: {f}").ok();
     }
     for v in r
         .verdicts
@@ -129,18 +160,34 @@ pub fn render(r: &CheckReport) -> String {
         .filter(|v| v.verdict == VerdictKind::Violated)
     {
         let steps = v.steps.as_deref().unwrap_or(&[]);
+        let n = steps.len().saturating_sub(1);
         writeln!(out).ok();
-        writeln!(
-            out,
-            "VIOLATED {} — {}\nshortest counterexample, {}:",
-            v.name,
-            v.description,
-            plural(steps.len().saturating_sub(1), "step")
-        )
+        match v.loop_start {
+            None => writeln!(
+                out,
+                "VIOLATED {} — {}\nshortest counterexample, {}:",
+                v.name,
+                v.description,
+                plural(n, "step")
+            ),
+            Some(k) => writeln!(
+                out,
+                "VIOLATED {} — {}\ncounterexample: a stem of {}, then a cycle of {} that never leaves, under {}:",
+                v.name,
+                v.description,
+                plural(k, "step"),
+                plural(n - k, "step"),
+                v.fairness.as_deref().unwrap_or("no fairness")
+            ),
+        }
         .ok();
-        out.push_str(&trace(steps));
+        out.push_str(&lasso(steps, v.loop_start));
     }
-    let invariants = r.verdicts.iter().filter(|v| v.kind == "invariant").count();
+    let checked = r
+        .verdicts
+        .iter()
+        .filter(|v| v.kind != "reachability")
+        .count();
     let violated = r
         .verdicts
         .iter()
@@ -158,14 +205,10 @@ pub fn render(r: &CheckReport) -> String {
         .count();
     writeln!(out).ok();
     if violated > 0 {
-        writeln!(
-            out,
-            "result: {violated} of {invariants} invariants VIOLATED"
-        )
-        .ok();
+        writeln!(out, "result: {violated} of {checked} properties VIOLATED").ok();
         writeln!(out, "replay: {}", r.replay).ok();
-    } else if invariants > 0 {
-        writeln!(out, "result: all {invariants} invariants hold{within}").ok();
+    } else if checked > 0 {
+        writeln!(out, "result: all {checked} properties hold{within}").ok();
     }
     if goals > 0 {
         writeln!(out, "coverage: {reached} of {goals} goals reached").ok();

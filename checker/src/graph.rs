@@ -1,0 +1,174 @@
+//! The explicit reachable state graph, for liveness (DESIGN §4): every state, and for every
+//! (state, successor) pair the fairness classes of the actions between them, in a petgraph `Csr`.
+
+use crate::engine::fingerprint;
+use petgraph::csr::Csr;
+use petgraph::Directed;
+use stateright::Model;
+use std::collections::HashMap;
+use std::time::Instant;
+use tcpmc_model::segment::Segment;
+use tcpmc_model::{Action, Side, State, TcpModel};
+
+/// Fairness classes of actions, as bits (an edge carries the OR of its actions' classes).
+pub mod class {
+    /// Time passes (timers fire inside Tick).
+    pub const TICK: u16 = 1;
+    /// A's application closes.
+    pub const CLOSE_A: u16 = 2;
+    /// B's application closes.
+    pub const CLOSE_B: u16 = 4;
+    /// Anything else.
+    pub const OTHER: u16 = 8;
+    /// Every delivery class: one per direction and kind of segment.
+    pub const DELIVER_ALL: u16 = 0xfff0;
+    /// Kinds of segments, for delivery fairness.
+    pub const KINDS: [&str; 6] = ["SYN", "SYN,ACK", "DATA", "FIN", "ACK", "RST"];
+
+    /// The delivery class of a segment of `kind` (index into [`KINDS`]) sent by `from`.
+    pub fn deliver(from: tcpmc_model::Side, kind: usize) -> u16 {
+        1 << (4 + 6 * from.index() + kind)
+    }
+}
+
+/// The kind of a segment, for delivery fairness (an index into [`class::KINDS`]).
+pub fn kind_of(seg: &Segment) -> usize {
+    use tcpmc_model::segment::flags::*;
+    if seg.has(RST) {
+        5
+    } else if seg.has(SYN) {
+        if seg.has(ACK) {
+            1
+        } else {
+            0
+        }
+    } else if seg.has(FIN) {
+        3
+    } else if seg.len > 0 {
+        2
+    } else {
+        4
+    }
+}
+
+/// The fairness class of `action` taken in `state`.
+pub fn class_of(state: &State, action: &Action) -> u16 {
+    match *action {
+        Action::Tick => class::TICK,
+        Action::Deliver(i, _) => {
+            let seg: Segment = state.net.get(i as usize);
+            class::deliver(seg.from, kind_of(&seg))
+        }
+        Action::Close(Side::A) => class::CLOSE_A,
+        Action::Close(Side::B) => class::CLOSE_B,
+        _ => class::OTHER,
+    }
+}
+
+/// A directed graph with class-labelled edges and, per node, the classes of its enabled actions.
+pub struct Graph {
+    pub csr: Csr<(), u16, Directed, u32>,
+    /// Classes enabled at each node (including actions whose successor is outside the bound).
+    pub enabled: Vec<u16>,
+}
+
+impl Graph {
+    /// Builds from edges `(from, to, classes)` in any order; parallel edges merge their classes.
+    pub fn from_edges(nodes: usize, mut edges: Vec<(u32, u32, u16)>, enabled: Vec<u16>) -> Graph {
+        edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
+        let mut merged: Vec<(u32, u32, u16)> = Vec::with_capacity(edges.len());
+        for (a, b, c) in edges {
+            match merged.last_mut() {
+                Some(last) if last.0 == a && last.1 == b => last.2 |= c,
+                _ => merged.push((a, b, c)),
+            }
+        }
+        let mut csr: Csr<(), u16, Directed, u32> =
+            Csr::from_sorted_edges(&merged).expect("edges are sorted and unique");
+        while csr.node_count() < nodes {
+            csr.add_node(());
+        }
+        Graph { csr, enabled }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.csr.node_count()
+    }
+
+    /// Successors of `n` (ascending) and the classes of the edges to them.
+    pub fn successors(&self, n: u32) -> (&[u32], &[u16]) {
+        (self.csr.neighbors_slice(n), self.csr.edges_slice(n))
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.csr.edge_count()
+    }
+}
+
+/// The reachable graph of a model: node `i` is the `i`-th state in BFS order (node 0 is initial).
+pub struct StateGraph {
+    pub graph: Graph,
+    pub states: Vec<State>,
+    /// Distinct successor states outside the bound (not nodes).
+    pub cut: u64,
+    pub seconds: f64,
+}
+
+impl StateGraph {
+    /// Approximate bytes held: states, edges, per-node data.
+    pub fn bytes(&self) -> usize {
+        let n = self.states.len();
+        n * std::mem::size_of::<State>() + n * (2 + 4) + self.graph.edge_count() * 6
+    }
+}
+
+/// Enumerates the reachable graph breadth-first (single-threaded, deterministic).
+pub fn build(model: &TcpModel) -> StateGraph {
+    let start = Instant::now();
+    let mut index: HashMap<u64, u32> = HashMap::new();
+    let mut cut: HashMap<u64, ()> = HashMap::new();
+    let mut states: Vec<State> = Vec::new();
+    let mut edges: Vec<(u32, u32, u16)> = Vec::new();
+    let mut enabled: Vec<u16> = Vec::new();
+    for s in model.init_states() {
+        if model.within_boundary(&s) && index.insert(fingerprint(&s), states.len() as u32).is_none()
+        {
+            states.push(s);
+        }
+    }
+    let mut actions = Vec::new();
+    let mut i = 0;
+    while i < states.len() {
+        let s = states[i];
+        actions.clear();
+        model.actions(&s, &mut actions);
+        let mut en = 0u16;
+        for a in actions.drain(..) {
+            let c = class_of(&s, &a);
+            let Some(n) = model.next_state(&s, a) else {
+                continue;
+            };
+            en |= c;
+            let fp = fingerprint(&n);
+            if !model.within_boundary(&n) {
+                cut.insert(fp, ());
+                continue;
+            }
+            let next = states.len() as u32;
+            let j = *index.entry(fp).or_insert(next);
+            if j == next {
+                states.push(n);
+            }
+            edges.push((i as u32, j, c));
+        }
+        enabled.push(en);
+        i += 1;
+    }
+    let graph = Graph::from_edges(states.len(), edges, enabled);
+    StateGraph {
+        graph,
+        states,
+        cut: cut.len() as u64,
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}
