@@ -6,9 +6,13 @@
 pub mod arrival;
 pub mod config;
 pub mod endpoint;
+pub mod fixtures;
 pub mod network;
+pub mod reaction;
+pub mod replay;
 pub mod segment;
 pub mod seq;
+pub mod step;
 pub mod system;
 pub mod tcp_state;
 pub mod timers;
