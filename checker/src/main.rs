@@ -1,6 +1,6 @@
 use clap::Parser;
 use std::process::ExitCode;
-use tcpmc::cli::{CheckArgs, Cli, Command};
+use tcpmc::cli::{CheckArgs, Cli, Command, ReplayArgs, TableArgs};
 use tcpmc::settings::{self, InputError};
 use tcpmc_model::Config;
 use tcpmc_properties::{registry, Kind, PropertyDef};
@@ -41,12 +41,35 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => match check(&args) {
             Ok(code) => code,
-            Err(e) => {
-                eprintln!("tcpmc: {e}");
-                ExitCode::from(2)
-            }
+            Err(e) => bad_input(&e),
         },
+        Command::Replay(args) => replay(&args).unwrap_or_else(|e| bad_input(&e)),
+        Command::Table(args) => table(&args).unwrap_or_else(|e| bad_input(&e)),
     }
+}
+
+/// Bad input: one line on stderr, exit status 2.
+fn bad_input(e: &InputError) -> ExitCode {
+    eprintln!("tcpmc: {e}");
+    ExitCode::from(2)
+}
+
+fn replay(args: &ReplayArgs) -> Result<ExitCode, InputError> {
+    let scenario = tcpmc::scenario_file::load(&args.file)?;
+    let outcome = tcpmc::replay::run(&scenario);
+    print!("{}", outcome.text);
+    Ok(if outcome.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn table(args: &TableArgs) -> Result<ExitCode, InputError> {
+    let cfg = tcpmc::variant::variant_config(&args.variant)?;
+    let rows = tcpmc_model::reaction::table(&cfg);
+    print!("{}", tcpmc::table::render(&rows, args.format)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
