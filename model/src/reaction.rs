@@ -444,7 +444,14 @@ fn application(before: &Endpoint, after: &Endpoint, seg: &Segment) -> &'static s
     if after.unread > before.unread {
         return "data";
     }
-    if seg.has(FIN) && after.rcv_nxt != before.rcv_nxt && !before.has(app::CLOSED_BY_APP) {
+    // The peer's FIN is news only to a state that has not received one (RFC 9293 §3.10.7.4,
+    // eighth: "signal the user 'connection closing'"; read() then returns end of data).
+    let fin_is_news = matches!(
+        before.state,
+        SynReceived | Established | FinWait1 | FinWait2
+    );
+    let fin_taken = matches!(after.state, CloseWait | Closing | TimeWait);
+    if seg.has(FIN) && fin_is_news && fin_taken && !before.has(app::CLOSED_BY_APP) {
         return "end of data";
     }
     NONE
