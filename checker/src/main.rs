@@ -25,16 +25,30 @@ fn main() -> ExitCode {
             }
             // One line: clap's first line without its "error: " prefix.
             let rendered = e.to_string();
-            let first = rendered.lines().next().unwrap_or("bad arguments");
+            let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+            let mut first = lines
+                .next()
+                .unwrap_or("bad arguments")
+                .trim_start_matches("error: ")
+                .to_string();
+            // "the following required arguments were not provided:" names them on the next line.
+            if first.ends_with(':') {
+                if let Some(next) = lines.next() {
+                    first = format!("{first} {}", next.trim());
+                }
+            }
             let allowed = rendered
                 .lines()
                 .find(|l| l.contains("possible values:"))
                 .map(|l| format!(" {}", l.trim()))
                 .unwrap_or_default();
-            eprintln!(
-                "tcpmc: {}{allowed} (see tcpmc check --help)",
-                first.trim_start_matches("error: ")
-            );
+            // Point at the help of the subcommand the user typed, if any.
+            let sub = std::env::args()
+                .nth(1)
+                .filter(|a| ["check", "replay", "table"].contains(&a.as_str()))
+                .map(|a| format!("{a} "))
+                .unwrap_or_default();
+            eprintln!("tcpmc: {first}{allowed} (see tcpmc {sub}--help)");
             return ExitCode::from(2);
         }
     };
