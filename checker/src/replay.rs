@@ -24,6 +24,7 @@ pub fn run(scenario: &Scenario) -> Outcome {
             Outcome { text, ok: true }
         }
         Err(f) => {
+            let f = *f;
             let mut text = render_steps(scenario, &f.taken);
             if f.taken.is_empty() {
                 text.push_str("initial state\n");

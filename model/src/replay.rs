@@ -28,8 +28,8 @@ pub struct Failure {
     pub why: Stuck,
 }
 
-/// Runs the scenario. `Ok` holds one [`Taken`] per step.
-pub fn replay(cfg: &Config, steps: &[Step]) -> Result<Vec<Taken>, Failure> {
+/// Runs the scenario. `Ok` holds one [`Taken`] per step; `Err` the failure that got furthest.
+pub fn replay(cfg: &Config, steps: &[Step]) -> Result<Vec<Taken>, Box<Failure>> {
     let mut search = Search {
         cfg,
         steps,
@@ -42,14 +42,14 @@ pub fn replay(cfg: &Config, steps: &[Step]) -> Result<Vec<Taken>, Failure> {
     }
     // `walk` fails only after recording a failure; the fallback is unreachable but keeps the
     // function total.
-    Err(search.best.unwrap_or(Failure {
+    Err(Box::new(search.best.unwrap_or(Failure {
         index: 0,
         state: State::initial(),
         taken: Vec::new(),
         why: Stuck::NotEnabled {
             enabled: Vec::new(),
         },
-    }))
+    })))
 }
 
 struct Search<'a> {
