@@ -36,6 +36,34 @@ pub enum Command {
     /// defaults, then --config FILE, then field flags. Exit status: 0 every invariant and
     /// liveness property holds, 1 one is violated, 2 bad input.
     Check(CheckArgs),
+    /// Walk a scenario file through the model, step by step.
+    ///
+    /// One step per line (`A connect`, `deliver A->B SYN,ACK`, `tick 2`, `expect A ESTABLISHED`),
+    /// `#` starts a comment, `config key=value` and `variant NAME` lines come first. Exit status:
+    /// 0 every step ran (`OK`), 1 a step is not enabled or an expect fails, 2 a bad file.
+    Replay(ReplayArgs),
+    /// Print the model's reaction to every kind of arriving segment in every state.
+    ///
+    /// The reply, the next state and what the application is told, computed by the model's own
+    /// segment processing (RFC 9293 §3.10.7). Exit status: 0, or 2 on bad input.
+    Table(TableArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// The scenario file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct TableArgs {
+    /// The variant whose rules to tabulate (only `baseline` exists yet).
+    #[arg(long, value_name = "V", default_value = crate::variant::BASELINE)]
+    pub variant: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: crate::table::Format,
 }
 
 #[derive(Args, Debug)]

@@ -1,8 +1,12 @@
-//! `tcpmc`: the command line and the search behind it.
+//! `tcpmc`: the command line, the search behind it, scenario replay and the reaction table.
 
 pub mod cli;
 pub mod engine;
 pub mod graph;
 pub mod liveness;
+pub mod replay;
 pub mod run;
+pub mod scenario_file;
 pub mod settings;
+pub mod table;
+pub mod variant;

@@ -1,6 +1,6 @@
 use clap::Parser;
 use std::process::ExitCode;
-use tcpmc::cli::{CheckArgs, Cli, Command};
+use tcpmc::cli::{CheckArgs, Cli, Command, ReplayArgs, TableArgs};
 use tcpmc::settings::{self, InputError};
 use tcpmc_model::Config;
 use tcpmc_properties::{registry, Kind, PropertyDef};
@@ -25,28 +25,65 @@ fn main() -> ExitCode {
             }
             // One line: clap's first line without its "error: " prefix.
             let rendered = e.to_string();
-            let first = rendered.lines().next().unwrap_or("bad arguments");
+            let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+            let mut first = lines
+                .next()
+                .unwrap_or("bad arguments")
+                .trim_start_matches("error: ")
+                .to_string();
+            // "the following required arguments were not provided:" names them on the next line.
+            if first.ends_with(':') {
+                if let Some(next) = lines.next() {
+                    first = format!("{first} {}", next.trim());
+                }
+            }
             let allowed = rendered
                 .lines()
                 .find(|l| l.contains("possible values:"))
                 .map(|l| format!(" {}", l.trim()))
                 .unwrap_or_default();
-            eprintln!(
-                "tcpmc: {}{allowed} (see tcpmc check --help)",
-                first.trim_start_matches("error: ")
-            );
+            // Point at the help of the subcommand the user typed, if any.
+            let sub = std::env::args()
+                .nth(1)
+                .filter(|a| ["check", "replay", "table"].contains(&a.as_str()))
+                .map(|a| format!("{a} "))
+                .unwrap_or_default();
+            eprintln!("tcpmc: {first}{allowed} (see tcpmc {sub}--help)");
             return ExitCode::from(2);
         }
     };
     match cli.command {
         Command::Check(args) => match check(&args) {
             Ok(code) => code,
-            Err(e) => {
-                eprintln!("tcpmc: {e}");
-                ExitCode::from(2)
-            }
+            Err(e) => bad_input(&e),
         },
+        Command::Replay(args) => replay(&args).unwrap_or_else(|e| bad_input(&e)),
+        Command::Table(args) => table(&args).unwrap_or_else(|e| bad_input(&e)),
     }
+}
+
+/// Bad input: one line on stderr, exit status 2.
+fn bad_input(e: &InputError) -> ExitCode {
+    eprintln!("tcpmc: {e}");
+    ExitCode::from(2)
+}
+
+fn replay(args: &ReplayArgs) -> Result<ExitCode, InputError> {
+    let scenario = tcpmc::scenario_file::load(&args.file)?;
+    let outcome = tcpmc::replay::run(&scenario);
+    print!("{}", outcome.text);
+    Ok(if outcome.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn table(args: &TableArgs) -> Result<ExitCode, InputError> {
+    let cfg = tcpmc::variant::variant_config(&args.variant)?;
+    let rows = tcpmc_model::reaction::table(&cfg);
+    print!("{}", tcpmc::table::render(&rows, args.format)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {

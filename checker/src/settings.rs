@@ -42,6 +42,16 @@ pub fn load_file(path: &Path) -> Result<Config, InputError> {
 
 /// Sets the given fields (snake_case name, JSON value) on top of `base`, then validates.
 pub fn apply(base: Config, overrides: &[(&str, Value)]) -> Result<Config, InputError> {
+    let cfg = merge(base, overrides)?;
+    cfg.validate()
+        .map_err(|e| InputError(format!("{} (flag --{})", e, e.field.replace('_', "-"))))?;
+    Ok(cfg)
+}
+
+/// Sets the given fields on top of `base` without validating the result: for inputs that set
+/// fields one at a time (scenario files), where only the final combination must be valid.
+/// Errors name an unknown field or a value of the wrong type.
+pub fn merge(base: Config, overrides: &[(&str, Value)]) -> Result<Config, InputError> {
     let mut v = serde_json::to_value(&base).map_err(|e| InputError(e.to_string()))?;
     let obj: &mut Map<String, Value> = v
         .as_object_mut()
@@ -50,13 +60,10 @@ pub fn apply(base: Config, overrides: &[(&str, Value)]) -> Result<Config, InputE
         obj.insert((*k).to_string(), val.clone());
     }
     let cfg: Config = serde_json::from_value(v).map_err(|e| InputError(e.to_string()))?;
-    let cfg = Config {
+    Ok(Config {
         mutation: base.mutation,
         ..cfg
-    };
-    cfg.validate()
-        .map_err(|e| InputError(format!("{} (flag --{})", e, e.field.replace('_', "-"))))?;
-    Ok(cfg)
+    })
 }
 
 /// The flags that reproduce `cfg` from the defaults, in field order.

@@ -2,24 +2,26 @@
 //! step named in replay syntax and found among the enabled actions.
 
 use tcpmc_model::config::Config;
-use tcpmc_model::system::{actions, apply, describe, State};
+use tcpmc_model::replay::replay;
+use tcpmc_model::step::Step;
+use tcpmc_model::system::State;
 use tcpmc_model::TcpState::{self, *};
 
-/// Runs the steps; each must be enabled. Returns every state visited.
+/// Runs the steps through the replay module; each must be enabled. Returns every state visited.
 fn run(cfg: &Config, steps: &[&str]) -> Vec<State> {
-    let mut states = vec![State::initial()];
-    for step in steps {
-        let s = *states.last().expect("non-empty");
-        let mut enabled = Vec::new();
-        actions(cfg, &s, &mut enabled);
-        let names: Vec<String> = enabled.iter().map(|a| describe(&s, a)).collect();
-        let i = names
-            .iter()
-            .position(|n| n == step)
-            .unwrap_or_else(|| panic!("step {step:?} not enabled in\n{s}\nenabled: {names:?}"));
-        states.push(apply(cfg, &s, enabled[i]).expect("enabled action applies"));
+    let parsed: Vec<Step> = steps
+        .iter()
+        .map(|t| Step::parse(t).unwrap_or_else(|e| panic!("{t:?}: {e}")))
+        .collect();
+    match replay(cfg, &parsed) {
+        Ok(taken) => std::iter::once(State::initial())
+            .chain(taken.iter().map(|t| t.state))
+            .collect(),
+        Err(f) => panic!(
+            "step {:?} stuck in\n{}\n{:?}",
+            steps[f.index], f.state, f.why
+        ),
     }
-    states
 }
 
 fn assert_clean(states: &[State]) {

@@ -2,66 +2,13 @@
 
 use tcpmc_model::config::{Config, RstInTimeWait, SynInTimeWait};
 use tcpmc_model::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
+use tcpmc_model::fixtures::endpoint_in as ep;
 use tcpmc_model::segment::{flags::*, Segment};
 use tcpmc_model::system::{apply, ghost, Action, State};
-use tcpmc_model::TcpState::{self, *};
+use tcpmc_model::TcpState::*;
 
 fn cfg() -> Config {
     Config::default()
-}
-
-fn rexmt(ticks: u8) -> Timer {
-    Timer {
-        kind: TimerKind::Retransmit,
-        ticks,
-    }
-}
-
-/// An endpoint in `state` of connection 1 with ISS 0, its SYN acknowledged, peer's ISS 0.
-fn ep(state: TcpState) -> Endpoint {
-    let mut e = Endpoint {
-        state,
-        iss: 0,
-        snd_una: 1,
-        snd_nxt: 1,
-        rcv_nxt: 1,
-        app: app::USED,
-        conn: 1,
-        ..Endpoint::default()
-    };
-    match state {
-        SynSent => {
-            e.snd_una = 0;
-            e.rcv_nxt = 0;
-            e.timer = rexmt(1);
-        }
-        SynReceived => {
-            e.snd_una = 0;
-            e.timer = rexmt(1);
-        }
-        FinWait1 | Closing | LastAck => {
-            // Our FIN (seq 1) is out and unacknowledged.
-            e.snd_nxt = 2;
-            e.app |= app::FIN_SENT;
-            e.timer = rexmt(1);
-        }
-        FinWait2 | TimeWait => {
-            e.snd_una = 2;
-            e.snd_nxt = 2;
-            e.app |= app::FIN_SENT;
-        }
-        _ => {}
-    }
-    if matches!(state, CloseWait | Closing | LastAck | TimeWait) {
-        e.rcv_nxt = 2; // the peer's FIN was received
-    }
-    if state == TimeWait {
-        e.timer = Timer {
-            kind: TimerKind::TimeWait,
-            ticks: 2,
-        };
-    }
-    e
 }
 
 fn seg(flags: u8, seq: u8, ack: u8, len: u8) -> Segment {

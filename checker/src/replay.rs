@@ -1,0 +1,81 @@
+//! `tcpmc replay FILE`: walks a scenario through the model and prints each step with the state
+//! after it, ending with `OK`, or names the first step that cannot be taken.
+
+use crate::scenario_file::Scenario;
+use tcpmc_model::replay::{replay, Taken};
+use tcpmc_model::step::{Step, Stuck};
+use tcpmc_model::State;
+
+/// What a replay printed and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub text: String,
+    /// True when every step ran (exit status 0), false otherwise (exit status 1).
+    pub ok: bool,
+}
+
+/// Runs the scenario and renders the result.
+pub fn run(scenario: &Scenario) -> Outcome {
+    let steps: Vec<Step> = scenario.lines.iter().map(|l| l.step).collect();
+    match replay(&scenario.cfg, &steps) {
+        Ok(taken) => {
+            let mut text = render_steps(scenario, &taken);
+            text.push_str("OK\n");
+            Outcome { text, ok: true }
+        }
+        Err(f) => {
+            let f = *f;
+            let mut text = render_steps(scenario, &f.taken);
+            if f.taken.is_empty() {
+                text.push_str("initial state\n");
+                text.push_str(&indent(&f.state));
+            }
+            let line = &scenario.lines[f.index];
+            match f.why {
+                Stuck::NotEnabled { enabled } => {
+                    text.push_str(&format!(
+                        "line {}: step '{}' is not enabled\n",
+                        line.number, line.text
+                    ));
+                    let list = if enabled.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        enabled.join(", ")
+                    };
+                    text.push_str(&format!("enabled here: {list}\n"));
+                }
+                Stuck::Expectation { expected, found } => {
+                    text.push_str(&format!(
+                        "line {}: expected {expected}, found {found}\n",
+                        line.number
+                    ));
+                }
+            }
+            Outcome { text, ok: false }
+        }
+    }
+}
+
+/// `L<line>: <step as written>` (with the choice the search made), then the state after it.
+fn render_steps(scenario: &Scenario, taken: &[Taken]) -> String {
+    let mut text = String::new();
+    for t in taken {
+        let line = &scenario.lines[t.index];
+        text.push_str(&format!("L{}: {}", line.number, line.text));
+        if let Some(iss) = t.chose_iss {
+            text.push_str(&format!("  [chose ISS={iss}]"));
+        }
+        text.push('\n');
+        if !matches!(line.step, Step::Expect(_)) {
+            text.push_str(&indent(&t.state));
+        }
+    }
+    text
+}
+
+fn indent(s: &State) -> String {
+    s.to_string()
+        .lines()
+        .map(|l| format!("    {}\n", l.trim_end()))
+        .collect()
+}

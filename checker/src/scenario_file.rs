@@ -1,0 +1,176 @@
+//! Reads a scenario file: one step per line, `#` starts a comment, and `config key=value` and
+//! `variant NAME` lines before the first step. Every error is one line naming the line number.
+
+use crate::settings::{self, InputError};
+use crate::variant::{variant_config, BASELINE};
+use serde_json::Value;
+use std::path::Path;
+use tcpmc_model::step::Step;
+use tcpmc_model::Config;
+
+/// A step with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number in the file.
+    pub number: usize,
+    /// The step as written (comment and surrounding blanks removed).
+    pub text: String,
+    pub step: Step,
+}
+
+/// A parsed scenario: the configuration it runs under and its steps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    pub cfg: Config,
+    pub lines: Vec<Line>,
+}
+
+/// Reads and parses a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, InputError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError(format!("cannot read scenario file {}: {e}", path.display())))?;
+    parse(&text)
+}
+
+fn at(number: usize, msg: impl std::fmt::Display) -> InputError {
+    InputError(format!("line {number}: {msg}"))
+}
+
+/// Parses a scenario's text.
+pub fn parse(text: &str) -> Result<Scenario, InputError> {
+    let mut variant: Option<(usize, Config)> = None;
+    let mut cfg = variant_config(BASELINE)?;
+    // (line, field) of every config line, to name the line an invalid combination comes from.
+    let mut set_at: Vec<(usize, String)> = Vec::new();
+    let mut lines = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let number = i + 1;
+        let content = strip_comment(raw);
+        if content.is_empty() {
+            continue;
+        }
+        let (head, rest) = match content.split_once(char::is_whitespace) {
+            Some((h, r)) => (h, r.trim()),
+            None => (content.as_str(), ""),
+        };
+        match head.to_ascii_lowercase().as_str() {
+            "config" | "variant" if !lines.is_empty() => {
+                return Err(at(
+                    number,
+                    format!("'{head}' must come before the first step"),
+                ));
+            }
+            "variant" => {
+                if rest.is_empty() || rest.contains(char::is_whitespace) {
+                    return Err(at(number, "malformed variant line: use 'variant NAME'"));
+                }
+                if let Some((first, _)) = variant {
+                    return Err(at(
+                        number,
+                        format!("a second variant (the first is on line {first})"),
+                    ));
+                }
+                if !set_at.is_empty() {
+                    return Err(at(number, "'variant' must come before the 'config' lines"));
+                }
+                let base = variant_config(rest).map_err(|e| at(number, e))?;
+                cfg = base.clone();
+                variant = Some((number, base));
+            }
+            "config" => {
+                let (key, value) = rest
+                    .split_once('=')
+                    .map(|(k, v)| (k.trim(), v.trim()))
+                    .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+                    .ok_or_else(|| at(number, "malformed config line: use 'config key=value'"))?;
+                // The value as JSON if it parses (numbers, booleans), else as a string (`any`).
+                let value = serde_json::from_str::<Value>(value)
+                    .unwrap_or_else(|_| Value::String(value.to_string()));
+                cfg = settings::merge(cfg, &[(key, value)])
+                    .map_err(|e| at(number, format!("config {key}: {e}")))?;
+                set_at.push((number, key.to_string()));
+            }
+            _ => {
+                let step = Step::parse(&content).map_err(|e| at(number, e))?;
+                lines.push(Line {
+                    number,
+                    text: content.clone(),
+                    step,
+                });
+            }
+        }
+    }
+    if let Err(e) = cfg.validate() {
+        let number = set_at
+            .iter()
+            .rev()
+            .find(|(_, k)| k == e.field)
+            .or(set_at.last())
+            .map(|(n, _)| *n)
+            .unwrap_or(1);
+        return Err(at(number, e));
+    }
+    Ok(Scenario { cfg, lines })
+}
+
+/// The line without its comment. A `#` that begins a word and is followed by a digit is a rank
+/// (`deliver A->B ACK #2`), not a comment.
+fn strip_comment(raw: &str) -> String {
+    let mut out = String::new();
+    let mut prev_blank = true;
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '#' {
+            let rank = prev_blank && chars.peek().is_some_and(|d| d.is_ascii_digit());
+            if !rank {
+                break;
+            }
+        }
+        prev_blank = c.is_whitespace();
+        out.push(c);
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_ranks_and_config() {
+        let s = parse(
+            "# a comment\nconfig isn=any\nconfig max_in_flight=6 # trailing\n\nA connect\ndeliver A->B SYN #2 # second\n",
+        )
+        .unwrap();
+        assert_eq!(s.cfg.isn, tcpmc_model::config::IsnPolicy::Any);
+        assert_eq!(s.cfg.max_in_flight, 6);
+        assert_eq!(s.lines.len(), 2);
+        assert_eq!(s.lines[1].number, 6);
+        assert_eq!(s.lines[1].text, "deliver A->B SYN #2");
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse("A connect\nA jump\n").unwrap_err();
+        assert!(e.0.starts_with("line 2: "), "{e}");
+        let e = parse("config window=9\nA connect\n").unwrap_err();
+        assert!(
+            e.0.starts_with("line 1: invalid configuration: window = 9"),
+            "{e}"
+        );
+        let e = parse("config bogus=1\n").unwrap_err();
+        assert!(
+            e.0.starts_with("line 1: config bogus: unknown field"),
+            "{e}"
+        );
+        let e = parse("A connect\nconfig msl=2\n").unwrap_err();
+        assert_eq!(e.0, "line 2: 'config' must come before the first step");
+        let e = parse("variant linux\n").unwrap_err();
+        assert_eq!(
+            e.0,
+            "line 1: unknown variant 'linux' (no variants exist yet)"
+        );
+        // Only the final combination must be valid.
+        assert!(parse("config window=6\nconfig seq_space=16\n").is_ok());
+    }
+}

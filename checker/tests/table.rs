@@ -1,0 +1,294 @@
+//! `tcpmc table`: cells held against RFC 9293 §3.10.7 (and RFC 5961, RFC 1337 where the baseline
+//! follows them), and the three formats, which must parse and be byte-identical across runs.
+
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn tcpmc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tcpmc"))
+        .args(args)
+        .output()
+        .expect("tcpmc runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn rows() -> Vec<Value> {
+    let o = tcpmc(&["table", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    v.as_array().expect("an array").clone()
+}
+
+/// The row for (state, segment, case); exactly one must exist.
+fn cell<'a>(rows: &'a [Value], state: &str, segment: &str, case: &str) -> &'a Value {
+    let found: Vec<&Value> = rows
+        .iter()
+        .filter(|r| r["state"] == state && r["segment"] == segment && r["case"] == case)
+        .collect();
+    assert_eq!(found.len(), 1, "{state} / {segment} / {case}: {found:?}");
+    found[0]
+}
+
+/// Asserts reply flags, next state and application signal.
+fn assert_reaction(
+    rows: &[Value],
+    (state, segment, case): (&str, &str, &str),
+    reply: &str,
+    next: &str,
+    app: &str,
+) {
+    let r = cell(rows, state, segment, case);
+    assert_eq!(r["reply"], reply, "{state} / {segment} / {case}: {r}");
+    assert_eq!(r["next_state"], next, "{state} / {segment} / {case}: {r}");
+    assert_eq!(r["application"], app, "{state} / {segment} / {case}: {r}");
+}
+
+#[test]
+fn cells_agree_with_rfc_9293() {
+    let rows = rows();
+    // §3.10.7.1: CLOSED answers a segment without ACK with <SEQ=0><ACK=SEG.SEQ+SEG.LEN><RST,ACK>.
+    assert_reaction(
+        &rows,
+        ("CLOSED", "SYN", "any numbers"),
+        "RST,ACK",
+        "CLOSED",
+        "—",
+    );
+    let r = cell(&rows, "CLOSED", "SYN", "any numbers");
+    assert_eq!(r["reply_numbers"], "seq=0 ack=SEG.SEQ+SEG.LEN");
+    // §3.10.7.1: an RST to CLOSED is discarded.
+    assert_reaction(&rows, ("CLOSED", "RST", "any numbers"), "—", "CLOSED", "—");
+    // §3.10.7.2: any ACK in LISTEN is bad: <SEQ=SEG.ACK><CTL=RST>.
+    assert_reaction(
+        &rows,
+        ("LISTEN", "ACK", "any numbers"),
+        "RST",
+        "LISTEN",
+        "—",
+    );
+    assert_eq!(
+        cell(&rows, "LISTEN", "ACK", "any numbers")["reply_numbers"],
+        "seq=SEG.ACK"
+    );
+    // §3.10.7.2: a SYN in LISTEN: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SYN-RECEIVED.
+    assert_reaction(
+        &rows,
+        ("LISTEN", "SYN", "any numbers"),
+        "SYN,ACK",
+        "SYN-RECEIVED",
+        "—",
+    );
+    assert_eq!(
+        cell(&rows, "LISTEN", "SYN", "any numbers")["reply_numbers"],
+        "seq=ISS ack=RCV.NXT"
+    );
+    // §3.10.7.3: SYN-SENT, an acceptable SYN,ACK: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><ACK>.
+    assert_reaction(
+        &rows,
+        ("SYN-SENT", "SYN,ACK", "ack acceptable"),
+        "ACK",
+        "ESTABLISHED",
+        "connected",
+    );
+    // §3.10.7.3: an unacceptable ACK draws <SEQ=SEG.ACK><CTL=RST>.
+    assert_reaction(
+        &rows,
+        ("SYN-SENT", "SYN,ACK", "ack not acceptable"),
+        "RST",
+        "SYN-SENT",
+        "—",
+    );
+    // §3.10.7.3: a bare SYN: simultaneous open, SYN-RECEIVED, <SYN,ACK>.
+    assert_reaction(
+        &rows,
+        ("SYN-SENT", "SYN", "no ACK"),
+        "SYN,ACK",
+        "SYN-RECEIVED",
+        "—",
+    );
+    // §3.10.7.4 + RFC 5961 §3.2: an RST in the window but not at RCV.NXT: challenge ACK.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "RST", "in window, after RCV.NXT"),
+        "ACK",
+        "ESTABLISHED",
+        "—",
+    );
+    // An RST exactly at RCV.NXT resets the connection.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "RST", "at RCV.NXT"),
+        "—",
+        "CLOSED (quiet time)",
+        "connection reset",
+    );
+    // An RST outside the window is dropped silently.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "RST", "right of window"),
+        "—",
+        "ESTABLISHED",
+        "—",
+    );
+    // SYN-RECEIVED from an active open, reset: "connection refused".
+    assert_reaction(
+        &rows,
+        ("SYN-RECEIVED (active open)", "RST", "at RCV.NXT"),
+        "—",
+        "CLOSED (quiet time)",
+        "connection refused",
+    );
+    // ... from a passive open: back to LISTEN, the application is not told.
+    assert_reaction(
+        &rows,
+        ("SYN-RECEIVED (passive open)", "RST", "at RCV.NXT"),
+        "—",
+        "LISTEN (quiet time)",
+        "—",
+    );
+    // The baseline ignores RST in TIME-WAIT (RFC 1337 F1).
+    assert_reaction(
+        &rows,
+        ("TIME-WAIT", "RST", "at RCV.NXT"),
+        "—",
+        "TIME-WAIT",
+        "—",
+    );
+    // TIME-WAIT: a retransmitted FIN is acknowledged and the 2·MSL timer restarts.
+    assert_reaction(
+        &rows,
+        ("TIME-WAIT", "FIN,ACK", "left of window"),
+        "ACK",
+        "TIME-WAIT (2MSL restarted)",
+        "—",
+    );
+    // §3.10.7.4 fifth: an ACK of unsent data draws an ACK and is dropped.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "ACK", "at RCV.NXT, ack of unsent data"),
+        "ACK",
+        "ESTABLISHED",
+        "—",
+    );
+    // Simultaneous close: a FIN that does not acknowledge ours takes FIN-WAIT-1 to CLOSING.
+    assert_reaction(
+        &rows,
+        ("FIN-WAIT-1", "FIN,ACK", "at RCV.NXT, acks nothing new"),
+        "ACK",
+        "CLOSING",
+        "end of data",
+    );
+    // A data segment left of the window: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "DATA,ACK", "left of window"),
+        "ACK",
+        "ESTABLISHED",
+        "—",
+    );
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "DATA,ACK", "at RCV.NXT"),
+        "ACK",
+        "ESTABLISHED",
+        "data",
+    );
+}
+
+#[test]
+fn every_state_and_segment_kind_appears() {
+    let rows = rows();
+    let states = [
+        "CLOSED",
+        "LISTEN",
+        "SYN-SENT",
+        "SYN-RECEIVED (passive open)",
+        "SYN-RECEIVED (active open)",
+        "ESTABLISHED",
+        "FIN-WAIT-1",
+        "FIN-WAIT-2",
+        "CLOSE-WAIT",
+        "CLOSING",
+        "LAST-ACK",
+        "TIME-WAIT",
+    ];
+    for st in states {
+        for seg in ["SYN", "SYN,ACK", "ACK", "FIN,ACK", "RST", "DATA,ACK"] {
+            assert!(
+                rows.iter().any(|r| r["state"] == st && r["segment"] == seg),
+                "{st} / {seg} missing"
+            );
+        }
+    }
+}
+
+/// Splits one CSV record (RFC 4180 quoting).
+fn csv_record(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().expect("field").push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().expect("field").push(c),
+        }
+    }
+    fields
+}
+
+#[test]
+fn formats_parse_and_are_byte_identical_across_runs() {
+    let json = rows();
+    for format in ["md", "csv", "json"] {
+        let a = tcpmc(&["table", "--format", format]);
+        let b = tcpmc(&["table", "--format", format]);
+        assert_eq!(a.status.code(), Some(0));
+        assert_eq!(a.stdout, b.stdout, "{format} differs between runs");
+    }
+    // The default is Markdown for the baseline.
+    assert_eq!(
+        tcpmc(&["table"]).stdout,
+        tcpmc(&["table", "--variant", "baseline", "--format", "md"]).stdout
+    );
+
+    let md = stdout(&tcpmc(&["table", "--format", "md"]));
+    let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(
+        lines.len(),
+        json.len() + 2,
+        "header, rule, one line per row"
+    );
+    assert!(lines[0].starts_with("| state | segment | case |"));
+    for l in &lines {
+        assert!(l.starts_with("| ") || l.starts_with("|---"), "{l}");
+        assert_eq!(l.matches('|').count(), 10, "{l}");
+    }
+
+    let csv = stdout(&tcpmc(&["table", "--format", "csv"]));
+    let records: Vec<Vec<String>> = csv.lines().map(csv_record).collect();
+    assert_eq!(records.len(), json.len() + 1);
+    assert!(records.iter().all(|r| r.len() == 9));
+    let closed_syn = &records[1];
+    assert_eq!(closed_syn[0], "CLOSED");
+    assert_eq!(closed_syn[5], "RST,ACK");
+    assert_eq!(json[0]["reply"], "RST,ACK");
+}
+
+#[test]
+fn unknown_variant_is_a_one_line_error() {
+    let o = tcpmc(&["table", "--variant", "linux"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("unknown variant 'linux' (no variants exist yet)"));
+    let o = tcpmc(&["table", "--format", "xml"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -1,0 +1,473 @@
+//! The reaction table: for every state and every kind of arriving segment, what the model does —
+//! the segment sent in reply, the next state, and what the application is told.
+//!
+//! Each row is computed by delivering one segment to a representative endpoint
+//! ([`crate::fixtures::endpoint_in`]) through [`crate::system::apply`], the same code the checker
+//! explores: the table is a view of the model's rules (RFC 9293 §3.10.7), not a second copy of
+//! them. Numbers are shown symbolically (`RCV.NXT-1`, `SEG.ACK`), because a table of raw numbers
+//! cannot be held against the RFC.
+
+use crate::config::Config;
+use crate::endpoint::{app, End, Endpoint, Side, TimerKind};
+use crate::fixtures::endpoint_in;
+use crate::segment::{flags::*, Segment};
+use crate::seq::SeqSpace;
+use crate::system::{apply, Action, State};
+use crate::tcp_state::TcpState::{self, *};
+use serde::Serialize;
+
+/// Shown where a column has nothing: no reply, no ACK field, nothing told to the application.
+pub const NONE: &str = "—";
+
+/// One row of the table. Every field is text, ready to print.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reaction {
+    /// The receiver's state; SYN-RECEIVED is split by how it was entered (passive or active open),
+    /// because RFC 9293 §3.10.7.4 treats an RST (and the model a SYN) differently.
+    pub state: String,
+    /// The arriving segment's flags (`DATA,ACK` carries one byte).
+    pub segment: String,
+    /// Where the segment lies: relative to the receive window, and for the ACK field whether it is
+    /// acceptable.
+    pub case: String,
+    /// SEG.SEQ, relative to the receiver's variables.
+    pub seq: String,
+    /// SEG.ACK, relative to the receiver's variables (`—` without ACK).
+    pub ack: String,
+    /// The flags of the segment sent in reply, or `—`.
+    pub reply: String,
+    /// The reply's numbers (`seq=SND.NXT ack=RCV.NXT`), or `—`.
+    pub reply_numbers: String,
+    /// The state after the segment, with a note when a timer starts or restarts.
+    pub next_state: String,
+    /// What the application is told: `connection reset`, `connection refused`, `connected`,
+    /// `data`, `end of data`, or `—`.
+    pub application: String,
+}
+
+/// A number of the arriving segment, relative to the receiver.
+#[derive(Clone, Copy)]
+enum Num {
+    /// No ACK field.
+    Absent,
+    /// Position is irrelevant in this state (CLOSED, LISTEN, SYN-SENT's SEG.SEQ): any value.
+    Any(u8),
+    RcvNxt(i8),
+    /// RCV.NXT + RCV.WND: the first number right of the window.
+    RightOfWindow,
+    SndNxt(i8),
+    SndUna(i8),
+}
+
+impl Num {
+    fn value(self, e: &Endpoint, cfg: &Config) -> u8 {
+        let space = SeqSpace { n: cfg.seq_space };
+        let off = |base: u8, d: i8| {
+            if d >= 0 {
+                space.add(base, d as u8)
+            } else {
+                space.sub(base, d.unsigned_abs())
+            }
+        };
+        match self {
+            Num::Absent => 0,
+            Num::Any(v) => v % cfg.seq_space,
+            Num::RcvNxt(d) => off(e.rcv_nxt, d),
+            Num::RightOfWindow => space.add(e.rcv_nxt, cfg.window),
+            Num::SndNxt(d) => off(e.snd_nxt, d),
+            Num::SndUna(d) => off(e.snd_una, d),
+        }
+    }
+
+    fn label(self) -> String {
+        let rel = |name: &str, d: i8| match d {
+            0 => name.to_string(),
+            d if d > 0 => format!("{name}+{d}"),
+            d => format!("{name}{d}"),
+        };
+        match self {
+            Num::Absent => NONE.into(),
+            Num::Any(_) => "any".into(),
+            Num::RcvNxt(d) => rel("RCV.NXT", d),
+            Num::RightOfWindow => "RCV.NXT+RCV.WND".into(),
+            Num::SndNxt(d) => rel("SND.NXT", d),
+            Num::SndUna(d) => rel("SND.UNA", d),
+        }
+    }
+}
+
+/// One arriving segment to try.
+struct Probe {
+    flags: u8,
+    data: bool,
+    case: &'static str,
+    seq: Num,
+    ack: Num,
+}
+
+fn probe(flags: u8, data: bool, case: &'static str, seq: Num, ack: Num) -> Probe {
+    Probe {
+        flags,
+        data,
+        case,
+        seq,
+        ack,
+    }
+}
+
+/// The segment kinds: flags, data, name.
+const KINDS: [(u8, bool); 6] = [
+    (SYN, false),
+    (SYN | ACK, false),
+    (ACK, false),
+    (FIN | ACK, false),
+    (RST, false),
+    (ACK, true),
+];
+
+/// CLOSED and LISTEN (RFC 9293 §3.10.7.1–2): the rules depend only on the flags, one row each.
+fn unsynchronized_probes() -> Vec<Probe> {
+    KINDS
+        .iter()
+        .map(|&(flags, data)| {
+            let ack = if flags & ACK != 0 {
+                Num::Any(3)
+            } else {
+                Num::Absent
+            };
+            probe(flags, data, "any numbers", Num::Any(4), ack)
+        })
+        .collect()
+}
+
+/// SYN-SENT (RFC 9293 §3.10.7.3): nothing is received yet, so SEG.SEQ is not checked; what
+/// matters is whether the ACK is acceptable (ISS < SEG.ACK =< SND.NXT).
+fn syn_sent_probes() -> Vec<Probe> {
+    let mut out = vec![probe(SYN, false, "no ACK", Num::Any(4), Num::Absent)];
+    for (flags, data) in [(SYN | ACK, false), (ACK, false), (FIN | ACK, false)] {
+        out.push(probe(
+            flags,
+            data,
+            "ack acceptable",
+            Num::Any(4),
+            Num::SndNxt(0),
+        ));
+        out.push(probe(
+            flags,
+            data,
+            "ack not acceptable",
+            Num::Any(4),
+            Num::SndUna(0),
+        ));
+    }
+    out.push(probe(RST, false, "no ACK", Num::Any(4), Num::Absent));
+    out.push(probe(
+        RST | ACK,
+        false,
+        "ack acceptable",
+        Num::Any(4),
+        Num::SndNxt(0),
+    ));
+    out.push(probe(
+        RST | ACK,
+        false,
+        "ack not acceptable",
+        Num::Any(4),
+        Num::SndUna(0),
+    ));
+    out.push(probe(
+        ACK,
+        true,
+        "ack acceptable",
+        Num::Any(4),
+        Num::SndNxt(0),
+    ));
+    out.push(probe(
+        ACK,
+        true,
+        "ack not acceptable",
+        Num::Any(4),
+        Num::SndUna(0),
+    ));
+    out
+}
+
+/// SYN-RECEIVED and the synchronized states (RFC 9293 §3.10.7.4): the sequence-number check
+/// first (left of, in, right of the window), RST exactly at RCV.NXT versus elsewhere in the
+/// window (RFC 5961 §3.2), then the ACK field (acceptable, acknowledging unsent data, old).
+fn synchronized_probes(cfg: &Config) -> Vec<Probe> {
+    let in_window_after = cfg.window >= 2;
+    let mut out = Vec::new();
+    for &(flags, data) in &KINDS {
+        let ack = if flags & ACK != 0 {
+            Num::SndNxt(0)
+        } else {
+            Num::Absent
+        };
+        out.push(probe(flags, data, "left of window", Num::RcvNxt(-1), ack));
+        out.push(probe(flags, data, "at RCV.NXT", Num::RcvNxt(0), ack));
+        if in_window_after && (flags & RST != 0 || data || flags == SYN) {
+            out.push(probe(
+                flags,
+                data,
+                "in window, after RCV.NXT",
+                Num::RcvNxt(1),
+                ack,
+            ));
+        }
+        if flags == ACK && !data {
+            out.push(probe(
+                flags,
+                data,
+                "at RCV.NXT, ack of unsent data",
+                Num::RcvNxt(0),
+                Num::SndNxt(1),
+            ));
+            out.push(probe(
+                flags,
+                data,
+                "at RCV.NXT, old ack",
+                Num::RcvNxt(0),
+                Num::SndUna(-1),
+            ));
+        }
+        if flags == FIN | ACK {
+            out.push(probe(
+                flags,
+                data,
+                "at RCV.NXT, acks nothing new",
+                Num::RcvNxt(0),
+                Num::SndUna(0),
+            ));
+        }
+        out.push(probe(
+            flags,
+            data,
+            "right of window",
+            Num::RightOfWindow,
+            ack,
+        ));
+    }
+    out
+}
+
+/// The receivers: every RFC 9293 state, SYN-RECEIVED once per way of entering it.
+fn receivers() -> Vec<(String, Endpoint)> {
+    let mut out = Vec::new();
+    for st in TcpState::ALL {
+        let mut e = endpoint_in(st);
+        if st == TimeWait {
+            // One tick left, so that a restart of the 2·MSL timer shows in the table.
+            e.timer.ticks = 1;
+        }
+        if st == SynReceived {
+            let mut passive = e;
+            passive.app |= app::PASSIVE;
+            out.push((format!("{st} (passive open)"), passive));
+            out.push((format!("{st} (active open)"), e));
+        } else {
+            out.push((st.rfc_name().to_string(), e));
+        }
+    }
+    out
+}
+
+/// The whole table for `cfg`, in a fixed order: states as in RFC 9293 §3.3.2, then segment kinds,
+/// then cases.
+pub fn table(cfg: &Config) -> Vec<Reaction> {
+    let mut rows = Vec::new();
+    for (label, receiver) in receivers() {
+        let probes = match receiver.state {
+            Closed | Listen => unsynchronized_probes(),
+            SynSent => syn_sent_probes(),
+            _ => synchronized_probes(cfg),
+        };
+        for p in probes {
+            rows.push(react(cfg, &label, receiver, &p));
+        }
+    }
+    rows
+}
+
+/// Delivers the probe from B to A (in `receiver`) and reads off the reaction.
+fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Reaction {
+    let seg = Segment {
+        from: Side::B,
+        flags: p.flags,
+        seq: p.seq.value(&receiver, cfg),
+        ack: if p.flags & ACK != 0 {
+            p.ack.value(&receiver, cfg)
+        } else {
+            0
+        },
+        len: p.data as u8,
+        conn: receiver.conn,
+        age: 0,
+    };
+    let mut s = State::initial();
+    s.ep = [receiver, endpoint_in(Established)];
+    s.next_conn = receiver.conn + 1;
+    let iss = crate::user::isn_choices(cfg, &receiver)
+        .first()
+        .copied()
+        .unwrap_or(0);
+    let (reply, reply_numbers, next_state, application) =
+        if s.net.push(seg, cfg.max_in_flight.into()) {
+            match apply(cfg, &s, Action::Deliver(0, iss)) {
+                Some(after) => read_off(cfg, &receiver, &after, &seg),
+                None => (
+                    NONE.into(),
+                    NONE.into(),
+                    "(not deliverable)".into(),
+                    NONE.into(),
+                ),
+            }
+        } else {
+            (
+                NONE.into(),
+                NONE.into(),
+                "(network full)".into(),
+                NONE.into(),
+            )
+        };
+    Reaction {
+        state: label.to_string(),
+        segment: seg.flag_names(),
+        case: p.case.to_string(),
+        seq: p.seq.label(),
+        ack: if p.flags & ACK != 0 {
+            p.ack.label()
+        } else {
+            NONE.into()
+        },
+        reply,
+        reply_numbers,
+        next_state,
+        application,
+    }
+}
+
+fn read_off(
+    cfg: &Config,
+    before: &Endpoint,
+    after_state: &State,
+    seg: &Segment,
+) -> (String, String, String, String) {
+    let after = after_state.ep[Side::A.index()];
+    let replies: Vec<Segment> = after_state
+        .net
+        .segments()
+        .iter()
+        .filter(|r| r.from == Side::A)
+        .copied()
+        .collect();
+    let (reply, numbers) = if replies.is_empty() {
+        (NONE.to_string(), NONE.to_string())
+    } else {
+        let flags: Vec<String> = replies.iter().map(|r| r.flag_names()).collect();
+        let nums: Vec<String> = replies
+            .iter()
+            .map(|r| reply_numbers(cfg, r, &after, seg))
+            .collect();
+        (flags.join(" + "), nums.join(" + "))
+    };
+    let mut next = after.state.rfc_name().to_string();
+    let timer_started = after.timer.kind != before.timer.kind
+        || (after.timer.kind != TimerKind::Off && after.timer.ticks > before.timer.ticks);
+    if timer_started {
+        match after.timer.kind {
+            TimerKind::TimeWait if before.state == TimeWait => next.push_str(" (2MSL restarted)"),
+            TimerKind::Quiet => next.push_str(" (quiet time)"),
+            _ => {}
+        }
+    }
+    (
+        reply,
+        numbers,
+        next,
+        application(before, &after, seg).into(),
+    )
+}
+
+/// The reply's numbers, named after the rule that produced them where the value agrees.
+fn reply_numbers(cfg: &Config, r: &Segment, after: &Endpoint, seg: &Segment) -> String {
+    let space = SeqSpace { n: cfg.seq_space };
+    let seg_end = space.add(seg.seq, seg.seg_len());
+    // RFC 9293 §3.10.7.1: a reset takes SEG.ACK as its sequence number, or 0 with ACK = SEG.SEQ +
+    // SEG.LEN when the segment had no ACK; replies of a connection use its own variables.
+    let seq_names: Vec<(&str, u8)> = if r.has(RST) {
+        let mut v = Vec::new();
+        if seg.has(ACK) {
+            v.push(("SEG.ACK", seg.ack));
+        }
+        v.extend([("0", 0), ("SND.NXT", after.snd_nxt)]);
+        v
+    } else if r.has(SYN) {
+        vec![("ISS", after.iss)]
+    } else {
+        vec![("SND.NXT", after.snd_nxt)]
+    };
+    let ack_names: Vec<(&str, u8)> = if r.has(RST) {
+        vec![("SEG.SEQ+SEG.LEN", seg_end), ("RCV.NXT", after.rcv_nxt)]
+    } else {
+        vec![("RCV.NXT", after.rcv_nxt), ("SEG.SEQ+SEG.LEN", seg_end)]
+    };
+    let name = |names: &[(&str, u8)], v: u8| {
+        names
+            .iter()
+            .find(|(_, x)| *x == v)
+            .map(|(n, _)| n.to_string())
+            .unwrap_or_else(|| v.to_string())
+    };
+    let mut out = format!("seq={}", name(&seq_names, r.seq));
+    if r.has(ACK) {
+        out.push_str(&format!(" ack={}", name(&ack_names, r.ack)));
+    }
+    out
+}
+
+/// What the application learns from this arrival.
+fn application(before: &Endpoint, after: &Endpoint, seg: &Segment) -> &'static str {
+    if after.end == End::Reset && before.end != End::Reset {
+        // RFC 9293 §3.10.7.4: a reset SYN-RECEIVED from an active open is "connection refused";
+        // in SYN-SENT the RFC says "connection reset", which sockets report as ECONNREFUSED.
+        let refused = before.state == SynSent || (before.state == SynReceived && !before.passive());
+        return if refused {
+            "connection refused"
+        } else {
+            "connection reset"
+        };
+    }
+    if after.state == Established && matches!(before.state, SynSent | SynReceived) {
+        return "connected";
+    }
+    if after.unread > before.unread {
+        return "data";
+    }
+    // The peer's FIN is news only to a state that has not received one (RFC 9293 §3.10.7.4,
+    // eighth: "signal the user 'connection closing'"; read() then returns end of data).
+    let fin_is_news = matches!(
+        before.state,
+        SynReceived | Established | FinWait1 | FinWait2
+    );
+    let fin_taken = matches!(after.state, CloseWait | Closing | TimeWait);
+    if seg.has(FIN) && fin_is_news && fin_taken && !before.has(app::CLOSED_BY_APP) {
+        return "end of data";
+    }
+    NONE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_has_rows_and_order_is_fixed() {
+        let cfg = Config::default();
+        let t = table(&cfg);
+        for st in TcpState::ALL {
+            assert!(t.iter().any(|r| r.state.starts_with(st.rfc_name())));
+        }
+        assert_eq!(t, table(&cfg));
+    }
+}

@@ -1,0 +1,132 @@
+//! Walks a scenario (a list of [`Step`]s) through the model from the initial state.
+//!
+//! Each step must be enabled. Where a step hides a choice (an ISS), the replay succeeds if some
+//! choice lets the whole scenario run: a depth-first search over the choices, first choice first,
+//! backtracking when a later step fails. When no choice works, the failure reported is the one at
+//! the longest prefix reached, since that is the step the author most likely got wrong.
+
+use crate::config::Config;
+use crate::step::{successors, Step, Stuck};
+use crate::system::State;
+use std::collections::HashSet;
+
+/// A step taken: its index in the scenario, the ISS chosen where the step left it open, and the
+/// state after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Taken {
+    pub index: usize,
+    pub chose_iss: Option<u8>,
+    pub state: State,
+}
+
+/// The scenario cannot run: step `index` is stuck in `state`, after the steps `taken`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub index: usize,
+    pub state: State,
+    pub taken: Vec<Taken>,
+    pub why: Stuck,
+}
+
+/// Runs the scenario. `Ok` holds one [`Taken`] per step; `Err` the failure that got furthest.
+pub fn replay(cfg: &Config, steps: &[Step]) -> Result<Vec<Taken>, Box<Failure>> {
+    let mut search = Search {
+        cfg,
+        steps,
+        path: Vec::new(),
+        best: None,
+        dead: HashSet::new(),
+    };
+    if search.walk(0, State::initial()) {
+        return Ok(search.path);
+    }
+    // `walk` fails only after recording a failure; the fallback is unreachable but keeps the
+    // function total.
+    Err(Box::new(search.best.unwrap_or(Failure {
+        index: 0,
+        state: State::initial(),
+        taken: Vec::new(),
+        why: Stuck::NotEnabled {
+            enabled: Vec::new(),
+        },
+    })))
+}
+
+struct Search<'a> {
+    cfg: &'a Config,
+    steps: &'a [Step],
+    path: Vec<Taken>,
+    /// The failure at the longest prefix so far (the first one found among equally long ones).
+    best: Option<Failure>,
+    /// (step index, state) pairs already known to fail: different choices often meet again.
+    dead: HashSet<(usize, State)>,
+}
+
+impl Search<'_> {
+    /// Takes steps `index..` from `state`; true when the whole rest of the scenario runs.
+    fn walk(&mut self, index: usize, state: State) -> bool {
+        if index == self.steps.len() {
+            return true;
+        }
+        if self.dead.contains(&(index, state)) {
+            return false;
+        }
+        match successors(self.cfg, &state, &self.steps[index]) {
+            Err(why) => {
+                if self.best.as_ref().is_none_or(|b| index > b.index) {
+                    self.best = Some(Failure {
+                        index,
+                        state,
+                        taken: self.path.clone(),
+                        why,
+                    });
+                }
+            }
+            Ok(next) => {
+                for succ in next {
+                    self.path.push(Taken {
+                        index,
+                        chose_iss: succ.chose_iss,
+                        state: succ.state,
+                    });
+                    if self.walk(index + 1, succ.state) {
+                        return true;
+                    }
+                    self.path.pop();
+                }
+            }
+        }
+        self.dead.insert((index, state));
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(text: &[&str]) -> Vec<Step> {
+        text.iter()
+            .map(|t| Step::parse(t).expect("parses"))
+            .collect()
+    }
+
+    #[test]
+    fn reports_the_longest_prefix() {
+        let cfg = Config::default();
+        let f = replay(&cfg, &steps(&["A connect", "B listen", "deliver B->A SYN"])).unwrap_err();
+        assert_eq!(f.index, 2);
+        assert_eq!(f.taken.len(), 2);
+    }
+
+    #[test]
+    fn takes_the_first_choice_that_works() {
+        let cfg = Config {
+            isn: crate::config::IsnPolicy::Any,
+            ..Config::default()
+        };
+        let run = replay(&cfg, &steps(&["A connect", "B listen"])).expect("runs");
+        assert_eq!(run[0].chose_iss, Some(0));
+        assert_eq!(run[1].chose_iss, None);
+    }
+}
