@@ -2,5 +2,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod explore;
+pub mod pictures;
 pub mod run;
 pub mod settings;

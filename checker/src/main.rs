@@ -1,8 +1,8 @@
 use clap::Parser;
 use std::process::ExitCode;
 use tcpmc::cli::{CheckArgs, Cli, Command};
-use tcpmc::settings::{self, InputError};
-use tcpmc_model::Config;
+use tcpmc::pictures;
+use tcpmc::settings::InputError;
 use tcpmc_properties::{registry, Kind, PropertyDef};
 
 fn main() -> ExitCode {
@@ -38,14 +38,21 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match cli.command {
-        Command::Check(args) => match check(&args) {
-            Ok(code) => code,
-            Err(e) => {
-                eprintln!("tcpmc: {e}");
-                ExitCode::from(2)
-            }
-        },
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Diagram(args) => pictures::config(args.config.as_deref(), &args.fields)
+            .and_then(|cfg| pictures::diagram(&cfg, args.out.as_deref()))
+            .map(|()| ExitCode::SUCCESS),
+        Command::Graph(args) => pictures::config(args.config.as_deref(), &args.fields)
+            .and_then(|cfg| pictures::graph(&cfg, &args.out, args.max_states))
+            .map(|()| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tcpmc: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -60,11 +67,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let base = match &args.config {
-        Some(path) => settings::load_file(path)?,
-        None => Config::default(),
-    };
-    let cfg = settings::apply(base, &args.fields.overrides())?;
+    let cfg = pictures::config(args.config.as_deref(), &args.fields)?;
     let props: Vec<&'static PropertyDef> = if args.properties.is_empty() {
         registry().iter().collect()
     } else {
@@ -88,7 +91,19 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
             .map(|n| n.get())
             .unwrap_or(1),
     };
+    if let Some(dir) = &args.out {
+        // Fail on an unusable directory before a long search, not after it.
+        std::fs::create_dir_all(dir).map_err(|e| {
+            InputError(format!(
+                "cannot create --out directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
     let report = tcpmc::run::check(&cfg, &props, threads, args.stop_early);
+    if let Some(dir) = &args.out {
+        pictures::write_report_files(&report, dir)?;
+    }
     if args.json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| InputError(format!("cannot encode the report: {e}")))?;

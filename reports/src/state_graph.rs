@@ -33,7 +33,12 @@ impl StateGraph {
     pub fn add_state(&mut self, id: usize, s: &State, violated: &[&str]) {
         debug_assert_eq!(id, self.nodes.len());
         let label = short_label(s);
-        let full = s.to_string();
+        let full = s
+            .to_string()
+            .lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n");
         let mut a: Vec<(&str, String)> = vec![("label", label), ("tooltip", full)];
         if id == 0 {
             a.push(("peripheries", "2".into()));
