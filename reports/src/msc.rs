@@ -164,8 +164,11 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
             ("labelloc", "t"),
             ("fontname", "Helvetica"),
             ("rankdir", "TB"),
-            ("nodesep", "1.2"),
+            ("nodesep", "1.6"),
             ("ranksep", "0.35"),
+            // Straight arrows, as in a sequence chart; external labels so they do not bend them.
+            ("splines", "false"),
+            ("forcelabels", "true"),
         ])
     )
     .ok();
@@ -293,7 +296,7 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
             "black"
         };
         let mut a: Vec<(&str, &str)> = vec![
-            ("label", &label),
+            ("xlabel", &label),
             ("color", colour),
             ("fontcolor", colour),
             ("constraint", "false"),
@@ -350,7 +353,7 @@ mod tests {
         assert!(msgs[0].older_incarnation);
         let dot = msc_dot("demo", &steps, true);
         assert!(dot.contains(&format!(
-            "\"a1\" -> \"b3\" [label=\"SYN seq=0 c1\" color=\"{ALARM}\""
+            "\"a1\" -> \"b3\" [xlabel=\"SYN seq=0 c1\" color=\"{ALARM}\""
         )));
         parses(&dot);
     }
