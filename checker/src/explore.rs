@@ -41,8 +41,8 @@ where
     let mut ids: HashMap<u64, usize> = HashMap::new();
     let mut queue: VecDeque<(usize, M::State)> = VecDeque::new();
     let admit = |s: &M::State,
-                     ids: &mut HashMap<u64, usize>,
-                     visit: &mut F|
+                 ids: &mut HashMap<u64, usize>,
+                 visit: &mut F|
      -> Result<(usize, bool), TooManyStates> {
         let fp = fingerprint(s);
         if let Some(&id) = ids.get(&fp) {

@@ -25,8 +25,12 @@ pub fn config(file: Option<&Path>, fields: &crate::cli::FieldFlags) -> Result<Co
 /// `check --out DIR`: creates DIR and writes the report's files into it. Prints the one line
 /// saying how to render when Graphviz is missing.
 pub fn write_report_files(report: &CheckReport, dir: &Path) -> Result<Vec<PathBuf>, InputError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| InputError(format!("cannot create --out directory {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        InputError(format!(
+            "cannot create --out directory {}: {e}",
+            dir.display()
+        ))
+    })?;
     let dot = svg::dot_on_path();
     let written = write_check_files(report, dir, dot.as_deref()).map_err(InputError)?;
     if dot.is_none() && report.violated() {
@@ -101,7 +105,9 @@ fn write_picture(dot_text: &str, out: Option<&Path>) -> Result<(), InputError> {
         print!("{dot_text}");
         return Ok(());
     };
-    let is_svg = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let is_svg = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     let dot_file = if is_svg {
         out.with_extension("dot")
     } else {

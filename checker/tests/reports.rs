@@ -250,7 +250,15 @@ fn graph_refuses_above_the_limit_before_writing() {
 #[test]
 fn diagram_shows_eleven_states_per_endpoint_against_the_rfc_figure() {
     // Two incarnations: both sides may connect, so simultaneous open is reachable.
-    let o = tcpmc(&["diagram", "--data-a", "0", "--data-b", "0", "--a-listens", "false"]);
+    let o = tcpmc(&[
+        "diagram",
+        "--data-a",
+        "0",
+        "--data-b",
+        "0",
+        "--a-listens",
+        "false",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = String::from_utf8(o.stdout).expect("utf-8");
     if let Err(e) = graphviz_rust::parse(&text) {
@@ -281,7 +289,9 @@ fn diagram_shows_eleven_states_per_endpoint_against_the_rfc_figure() {
         )));
     }
     // A never listens here: its LISTEN edges are figure-only (dashed).
-    assert!(text.contains("\"A/CLOSED\" -> \"A/LISTEN\" [label=\"passive OPEN\" class=\"figure-only\""));
+    assert!(
+        text.contains("\"A/CLOSED\" -> \"A/LISTEN\" [label=\"passive OPEN\" class=\"figure-only\"")
+    );
     // The model's own additions, e.g. an abort, are coloured.
     assert!(text.contains("\"A/ESTABLISHED\" -> \"A/CLOSED\" [label=\"ABORT / snd RST"));
     assert!(text.contains("class=\"model-only\""));

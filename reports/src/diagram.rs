@@ -170,15 +170,27 @@ fn node_id(side: Side, st: TcpState) -> String {
 
 fn legend(out: &mut String) {
     let rows = [
-        ("black", "solid", "in the RFC 9293 §3.3.2 figure and taken by the model"),
+        (
+            "black",
+            "solid",
+            "in the RFC 9293 §3.3.2 figure and taken by the model",
+        ),
         (MODEL_ONLY, "solid", "taken by the model, not in the figure"),
-        (FIGURE_ONLY, "dashed", "in the figure, never taken by the model"),
+        (
+            FIGURE_ONLY,
+            "dashed",
+            "in the figure, never taken by the model",
+        ),
     ];
     let mut t = String::from(
         "<table border=\"0\" cellborder=\"0\" cellspacing=\"2\"><tr><td colspan=\"2\"><b>legend</b></td></tr>",
     );
     for (colour, style, text) in rows {
-        let line = if style == "dashed" { "- - - -" } else { "———" };
+        let line = if style == "dashed" {
+            "- - - -"
+        } else {
+            "———"
+        };
         write!(
             t,
             "<tr><td><font color=\"{colour}\">{}</font></td><td align=\"left\">{}</td></tr>",
@@ -199,7 +211,12 @@ fn legend(out: &mut String) {
 /// The packets a step added to the network from `side`, ignoring age (a tick ages them all).
 fn sent_by(side: Side, before: &State, after: &State) -> Vec<Segment> {
     let young = |s: &Segment| Segment { age: 0, ..*s };
-    let mut old: Vec<Option<Segment>> = before.net.segments().iter().map(|s| Some(young(s))).collect();
+    let mut old: Vec<Option<Segment>> = before
+        .net
+        .segments()
+        .iter()
+        .map(|s| Some(young(s)))
+        .collect();
     let mut out = Vec::new();
     for s in after.net.segments().iter().map(young) {
         match old.iter_mut().find(|o| **o == Some(s)) {
@@ -266,10 +283,7 @@ mod tests {
         d.add_state(&s1);
         d.add_transition(&s0, &a, &s1);
         let labels = &d.edges(Side::A)[&(TcpState::Closed, TcpState::SynSent)];
-        assert_eq!(
-            labels.iter().collect::<Vec<_>>(),
-            ["active OPEN / snd SYN"]
-        );
+        assert_eq!(labels.iter().collect::<Vec<_>>(), ["active OPEN / snd SYN"]);
         assert!(d.edges(Side::B).is_empty());
         let dot = d.to_dot("test");
         assert!(dot.contains(

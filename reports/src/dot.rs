@@ -120,7 +120,10 @@ mod tests {
     #[test]
     fn quoting_escapes_quotes_backslashes_and_newlines() {
         assert_eq!(quote("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c\\nd\"");
-        assert_eq!(html("A->B <x> & \"y\""), "A-&gt;B &lt;x&gt; &amp; &quot;y&quot;");
+        assert_eq!(
+            html("A->B <x> & \"y\""),
+            "A-&gt;B &lt;x&gt; &amp; &quot;y&quot;"
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl Packet {
         l
     }
 
-    fn from_a(&self) -> bool {
+    fn sent_by_a(&self) -> bool {
         self.from == "A"
     }
 }
@@ -95,7 +95,7 @@ pub fn messages(steps: &[Step]) -> Vec<Message> {
     }
     let mut open: Vec<Open> = Vec::new();
     let receiver_conn = |step: &Step, p: &Packet| {
-        if p.from_a() {
+        if p.sent_by_a() {
             step.b.connection
         } else {
             step.a.connection
@@ -139,7 +139,7 @@ pub fn messages(steps: &[Step]) -> Vec<Message> {
                 (last, Fate::InFlight, older)
             });
             Message {
-                from_a: o.packet.from_a(),
+                from_a: o.packet.sent_by_a(),
                 label: o.packet.label(),
                 sent: o.sent,
                 ended,
@@ -188,9 +188,17 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
     let last = steps.len().saturating_sub(1);
     // Column heads.
     writeln!(out, "  \"head_t\" [label=\"step\" shape=\"plaintext\"];").ok();
-    writeln!(out, "  \"head_a\" [label=\"A\" shape=\"box\" style=\"bold\"];").ok();
+    writeln!(
+        out,
+        "  \"head_a\" [label=\"A\" shape=\"box\" style=\"bold\"];"
+    )
+    .ok();
     writeln!(out, "  \"head_m\" [label=\"network\" shape=\"plaintext\"];").ok();
-    writeln!(out, "  \"head_b\" [label=\"B\" shape=\"box\" style=\"bold\"];").ok();
+    writeln!(
+        out,
+        "  \"head_b\" [label=\"B\" shape=\"box\" style=\"bold\"];"
+    )
+    .ok();
     writeln!(
         out,
         "  subgraph {{ rank=\"same\"; \"head_t\"; \"head_a\"; \"head_m\"; \"head_b\"; }}"
@@ -224,7 +232,7 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
             ("a", &step.a, i.checked_sub(1).map(|p| &steps[p].a)),
             ("b", &step.b, i.checked_sub(1).map(|p| &steps[p].b)),
         ] {
-            if prev.map_or(true, |p| p.state != e.state) {
+            if prev.is_none_or(|p| p.state != e.state) {
                 writeln!(
                     out,
                     "  \"{col}{i}\"{};",
@@ -254,7 +262,11 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
             )
             .ok();
         } else {
-            writeln!(out, "  \"m{i}\" [shape=\"point\" style=\"invis\" width=\"0\"];").ok();
+            writeln!(
+                out,
+                "  \"m{i}\" [shape=\"point\" style=\"invis\" width=\"0\"];"
+            )
+            .ok();
         }
         writeln!(
             out,
@@ -290,11 +302,7 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
         if m.duplicate {
             label.push_str(" (dup)");
         }
-        let colour = if m.older_incarnation {
-            ALARM
-        } else {
-            "black"
-        };
+        let colour = if m.older_incarnation { ALARM } else { "black" };
         let mut a: Vec<(&str, &str)> = vec![
             ("xlabel", &label),
             ("color", colour),

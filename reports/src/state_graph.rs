@@ -79,13 +79,21 @@ impl StateGraph {
         writeln!(
             out,
             "  graph{};",
-            attrs(&[("label", title), ("labelloc", "t"), ("fontname", "Helvetica")])
+            attrs(&[
+                ("label", title),
+                ("labelloc", "t"),
+                ("fontname", "Helvetica")
+            ])
         )
         .ok();
         writeln!(
             out,
             "  node{};",
-            attrs(&[("shape", "box"), ("fontname", "Helvetica"), ("fontsize", "9")])
+            attrs(&[
+                ("shape", "box"),
+                ("fontname", "Helvetica"),
+                ("fontsize", "9")
+            ])
         )
         .ok();
         writeln!(

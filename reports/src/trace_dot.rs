@@ -133,8 +133,7 @@ fn node_label(step: &Step, prev: Option<&Step>, violating: bool) -> String {
     } else {
         "border=\"1\"".to_string()
     };
-    let mut t =
-        format!("<table {border} cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">");
+    let mut t = format!("<table {border} cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">");
     let header = if violating {
         format!("step {}: the property is violated", step.index)
     } else {
@@ -154,7 +153,11 @@ fn node_label(step: &Step, prev: Option<&Step>, violating: bool) -> String {
     t.push_str(&endpoint_row("B", &step.b, prev.map(|p| &p.b)));
     let texts: Vec<&str> = step.network.iter().map(|s| s.text.as_str()).collect();
     let net_changed = prev.is_some_and(|p| {
-        p.network.iter().map(|s| s.text.as_str()).collect::<Vec<_>>() != texts
+        p.network
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            != texts
     });
     let net = if texts.is_empty() {
         "net: empty".to_string()
