@@ -47,6 +47,18 @@ pub enum Command {
     /// The reply, the next state and what the application is told, computed by the model's own
     /// segment processing (RFC 9293 §3.10.7). Exit status: 0, or 2 on bad input.
     Table(TableArgs),
+    /// Draw each endpoint's TCP state diagram as the model explores it, against RFC 9293 §3.3.2.
+    ///
+    /// Explores the whole state space of the configuration and projects every transition onto
+    /// each endpoint ("event / response"). Transitions the RFC figure lacks are blue; figure
+    /// transitions the model never takes are dashed. DOT on stdout or to --out (.svg renders it
+    /// when Graphviz's dot is installed).
+    Diagram(DiagramArgs),
+    /// Write the whole reachable state space as DOT (small configurations only).
+    ///
+    /// The initial state is double-bordered, states violating an invariant are red, edges carry
+    /// the action. Refuses above --max-states states; try --incarnations 1 --data-a 0 --data-b 0.
+    Graph(GraphArgs),
 }
 
 #[derive(Args, Debug)]
@@ -64,6 +76,41 @@ pub struct TableArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
     pub format: crate::table::Format,
+}
+
+/// Default bound of `tcpmc graph`: beyond a few thousand nodes Graphviz layouts are unreadable.
+pub const DEFAULT_MAX_STATES: usize = 20_000;
+
+#[derive(Args, Debug)]
+pub struct DiagramArgs {
+    /// Write the diagram to FILE (.dot, or .svg to render with Graphviz) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Read the configuration from FILE (.toml or .json).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub fields: FieldFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// Write the state graph to FILE (DOT).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Refuse when the state space has more states than this.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_STATES)]
+    pub max_states: usize,
+
+    /// Read the configuration from FILE (.toml or .json).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub fields: FieldFlags,
 }
 
 #[derive(Args, Debug)]
@@ -96,6 +143,11 @@ pub struct CheckArgs {
     /// Liveness: an application that can close eventually does (weak fairness of close).
     #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
     pub fair_app: bool,
+
+    /// Also write DIR/report.json and, per violated property, its trace graph and message
+    /// sequence chart (DOT, plus SVG when Graphviz's dot is on PATH).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 
     /// List the properties with their descriptions and exit.
     #[arg(long)]

@@ -2,8 +2,10 @@
 
 pub mod cli;
 pub mod engine;
+pub mod explore;
 pub mod graph;
 pub mod liveness;
+pub mod pictures;
 pub mod replay;
 pub mod run;
 pub mod scenario_file;

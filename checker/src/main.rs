@@ -1,8 +1,8 @@
 use clap::Parser;
 use std::process::ExitCode;
 use tcpmc::cli::{CheckArgs, Cli, Command, ReplayArgs, TableArgs};
-use tcpmc::settings::{self, InputError};
-use tcpmc_model::Config;
+use tcpmc::pictures;
+use tcpmc::settings::InputError;
 use tcpmc_properties::{registry, Kind, PropertyDef};
 
 fn main() -> ExitCode {
@@ -59,6 +59,14 @@ fn main() -> ExitCode {
         },
         Command::Replay(args) => replay(&args).unwrap_or_else(|e| bad_input(&e)),
         Command::Table(args) => table(&args).unwrap_or_else(|e| bad_input(&e)),
+        Command::Diagram(args) => pictures::config(args.config.as_deref(), &args.fields)
+            .and_then(|cfg| pictures::diagram(&cfg, args.out.as_deref()))
+            .map(|()| ExitCode::SUCCESS)
+            .unwrap_or_else(|e| bad_input(&e)),
+        Command::Graph(args) => pictures::config(args.config.as_deref(), &args.fields)
+            .and_then(|cfg| pictures::graph(&cfg, &args.out, args.max_states))
+            .map(|()| ExitCode::SUCCESS)
+            .unwrap_or_else(|e| bad_input(&e)),
     }
 }
 
@@ -98,11 +106,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let base = match &args.config {
-        Some(path) => settings::load_file(path)?,
-        None => Config::default(),
-    };
-    let cfg = settings::apply(base, &args.fields.overrides())?;
+    let cfg = pictures::config(args.config.as_deref(), &args.fields)?;
     let props: Vec<&'static PropertyDef> = if args.properties.is_empty() {
         registry().iter().collect()
     } else {
@@ -126,12 +130,24 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
             .map(|n| n.get())
             .unwrap_or(1),
     };
+    if let Some(dir) = &args.out {
+        // Fail on an unusable directory before a long search, not after it.
+        std::fs::create_dir_all(dir).map_err(|e| {
+            InputError(format!(
+                "cannot create --out directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
     let opts = tcpmc::run::Options {
         threads,
         stop_early: args.stop_early,
         fairness: tcpmc::run::fairness(args.fair_delivery, args.fair_app),
     };
     let report = tcpmc::run::check_with(&cfg, &props, opts);
+    if let Some(dir) = &args.out {
+        pictures::write_report_files(&report, dir)?;
+    }
     if args.json {
         let text = serde_json::to_string_pretty(&report)
             .map_err(|e| InputError(format!("cannot encode the report: {e}")))?;

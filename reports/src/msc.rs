@@ -1,0 +1,368 @@
+//! A counterexample as a message sequence chart (DOT), like stateright Explorer's sequence
+//! diagrams: A and B lifelines, one rank per step, each segment an arrow from the step that sent it
+//! to the step that delivered it.
+//!
+//! The network is a sorted multiset without identity, so the arrows are derived by diffing
+//! consecutive steps (ignoring `age`, which every tick changes): packets that appear were sent at
+//! that step; packets that disappear were delivered (a `deliver` step) or lost (`lose`, or expired
+//! on a `tick`). A packet that leaves is matched to the earliest unmatched send of an equal packet.
+
+use crate::dot::{attrs, quote, ActionKind, ALARM};
+use crate::report::{SegmentView, Step};
+use std::fmt::Write;
+
+/// A packet without its age: what identifies "the same segment" across steps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Packet {
+    from: String,
+    flags: String,
+    seq: u8,
+    ack: Option<u8>,
+    len: u8,
+    connection: u8,
+}
+
+impl Packet {
+    fn of(s: &SegmentView) -> Packet {
+        Packet {
+            from: s.from.clone(),
+            flags: s.flags.clone(),
+            seq: s.seq,
+            ack: s.ack,
+            len: s.len,
+            connection: s.connection,
+        }
+    }
+
+    fn label(&self) -> String {
+        let mut l = format!("{} seq={}", self.flags, self.seq);
+        if let Some(a) = self.ack {
+            write!(l, " ack={a}").ok();
+        }
+        write!(l, " c{}", self.connection).ok();
+        l
+    }
+
+    fn sent_by_a(&self) -> bool {
+        self.from == "A"
+    }
+}
+
+/// How a segment's arrow ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fate {
+    Delivered,
+    /// Lost by the network or expired (age reached MSL): the arrow ends in a cross.
+    Lost,
+    /// Still in flight after the last step: a dotted arrow to the last rank.
+    InFlight,
+}
+
+/// One arrow of the chart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub from_a: bool,
+    pub label: String,
+    pub sent: usize,
+    pub ended: usize,
+    pub fate: Fate,
+    /// A duplicate made by the network (`dup`), not sent by an endpoint.
+    pub duplicate: bool,
+    /// The segment's connection id is smaller than the receiver's when it arrives (or is lost).
+    pub older_incarnation: bool,
+}
+
+/// Multiset difference `xs - ys`.
+fn minus(xs: &[Packet], ys: &[Packet]) -> Vec<Packet> {
+    let mut left: Vec<Option<&Packet>> = ys.iter().map(Some).collect();
+    let mut out = Vec::new();
+    for x in xs {
+        match left.iter_mut().find(|y| y.is_some_and(|y| y == x)) {
+            Some(slot) => *slot = None,
+            None => out.push(x.clone()),
+        }
+    }
+    out
+}
+
+/// Derives the arrows of a trace, in the order the segments were sent.
+pub fn messages(steps: &[Step]) -> Vec<Message> {
+    struct Open {
+        packet: Packet,
+        sent: usize,
+        duplicate: bool,
+        end: Option<(usize, Fate, bool)>,
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let receiver_conn = |step: &Step, p: &Packet| {
+        if p.sent_by_a() {
+            step.b.connection
+        } else {
+            step.a.connection
+        }
+    };
+    for (i, step) in steps.iter().enumerate() {
+        let now: Vec<Packet> = step.network.iter().map(Packet::of).collect();
+        let before: Vec<Packet> = match i.checked_sub(1) {
+            Some(p) => steps[p].network.iter().map(Packet::of).collect(),
+            None => Vec::new(),
+        };
+        let kind = step.action.as_deref().map(ActionKind::of);
+        for gone in minus(&before, &now) {
+            let fate = if kind == Some(ActionKind::Deliver) {
+                Fate::Delivered
+            } else {
+                Fate::Lost
+            };
+            let older = gone.connection < receiver_conn(&steps[i - 1], &gone);
+            if let Some(o) = open
+                .iter_mut()
+                .find(|o| o.end.is_none() && o.packet == gone)
+            {
+                o.end = Some((i, fate, older));
+            }
+        }
+        for new in minus(&now, &before) {
+            open.push(Open {
+                packet: new,
+                sent: i,
+                duplicate: kind == Some(ActionKind::Duplicate),
+                end: None,
+            });
+        }
+    }
+    let last = steps.len().saturating_sub(1);
+    open.into_iter()
+        .map(|o| {
+            let (ended, fate, older) = o.end.unwrap_or_else(|| {
+                let older = o.packet.connection < receiver_conn(&steps[last], &o.packet);
+                (last, Fate::InFlight, older)
+            });
+            Message {
+                from_a: o.packet.sent_by_a(),
+                label: o.packet.label(),
+                sent: o.sent,
+                ended,
+                fate,
+                duplicate: o.duplicate,
+                older_incarnation: older,
+            }
+        })
+        .collect()
+}
+
+/// Renders the chart. With `violating`, the last step is marked as the one that violates
+/// `property` (false for a liveness lasso, where no single step does).
+pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
+    let mut out = String::new();
+    writeln!(out, "digraph {} {{", quote(&format!("{property} msc"))).ok();
+    writeln!(
+        out,
+        "  graph{};",
+        attrs(&[
+            ("label", &format!("{property}: message sequence chart")),
+            ("labelloc", "t"),
+            ("fontname", "Helvetica"),
+            ("rankdir", "TB"),
+            ("nodesep", "1.6"),
+            ("ranksep", "0.35"),
+            // Straight arrows, as in a sequence chart; external labels so they do not bend them.
+            ("splines", "false"),
+            ("forcelabels", "true"),
+        ])
+    )
+    .ok();
+    writeln!(
+        out,
+        "  node{};",
+        attrs(&[("fontname", "Helvetica"), ("fontsize", "10")])
+    )
+    .ok();
+    writeln!(
+        out,
+        "  edge{};",
+        attrs(&[("fontname", "Helvetica"), ("fontsize", "9")])
+    )
+    .ok();
+    let msgs = messages(steps);
+    let last = steps.len().saturating_sub(1);
+    // Column heads.
+    writeln!(out, "  \"head_t\" [label=\"step\" shape=\"plaintext\"];").ok();
+    writeln!(
+        out,
+        "  \"head_a\" [label=\"A\" shape=\"box\" style=\"bold\"];"
+    )
+    .ok();
+    writeln!(out, "  \"head_m\" [label=\"network\" shape=\"plaintext\"];").ok();
+    writeln!(
+        out,
+        "  \"head_b\" [label=\"B\" shape=\"box\" style=\"bold\"];"
+    )
+    .ok();
+    writeln!(
+        out,
+        "  subgraph {{ rank=\"same\"; \"head_t\"; \"head_a\"; \"head_m\"; \"head_b\"; }}"
+    )
+    .ok();
+    writeln!(
+        out,
+        "  \"head_t\" -> \"head_a\" -> \"head_m\" -> \"head_b\" [style=\"invis\"];"
+    )
+    .ok();
+    for (i, step) in steps.iter().enumerate() {
+        let marked = violating && i == last && i > 0;
+        let action = step.action.as_deref().unwrap_or("initial state");
+        let mut text = format!("{i}. {action}");
+        let mut a = vec![("label", text.clone())];
+        if marked {
+            text.push_str(&format!("\nviolates {property}"));
+            a = vec![
+                ("label", text),
+                ("shape", "box".into()),
+                ("color", ALARM.into()),
+                ("fontcolor", ALARM.into()),
+                ("style", "bold".into()),
+            ];
+        } else {
+            a.push(("shape", "plaintext".into()));
+        }
+        let a: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        writeln!(out, "  \"t{i}\"{};", attrs(&a)).ok();
+        for (col, e, prev) in [
+            ("a", &step.a, i.checked_sub(1).map(|p| &steps[p].a)),
+            ("b", &step.b, i.checked_sub(1).map(|p| &steps[p].b)),
+        ] {
+            if prev.is_none_or(|p| p.state != e.state) {
+                writeln!(
+                    out,
+                    "  \"{col}{i}\"{};",
+                    attrs(&[
+                        ("label", &e.state),
+                        ("shape", "box"),
+                        ("style", "rounded"),
+                        ("fontsize", "8"),
+                        ("margin", "0.03"),
+                        ("height", "0.2"),
+                    ])
+                )
+                .ok();
+            } else {
+                writeln!(
+                    out,
+                    "  \"{col}{i}\" [shape=\"point\" width=\"0.04\" color=\"gray40\"];"
+                )
+                .ok();
+            }
+        }
+        let lost_here = msgs.iter().any(|m| m.fate == Fate::Lost && m.ended == i);
+        if lost_here {
+            writeln!(
+                out,
+                "  \"m{i}\" [label=\"X\" shape=\"plaintext\" fontcolor=\"{ALARM}\" fontsize=\"14\"];"
+            )
+            .ok();
+        } else {
+            writeln!(
+                out,
+                "  \"m{i}\" [shape=\"point\" style=\"invis\" width=\"0\"];"
+            )
+            .ok();
+        }
+        writeln!(
+            out,
+            "  subgraph {{ rank=\"same\"; \"t{i}\"; \"a{i}\"; \"m{i}\"; \"b{i}\"; }}"
+        )
+        .ok();
+        writeln!(
+            out,
+            "  \"t{i}\" -> \"a{i}\" -> \"m{i}\" -> \"b{i}\" [style=\"invis\"];"
+        )
+        .ok();
+    }
+    // Lifelines and the invisible spines that keep one rank per step.
+    for (col, style) in [
+        ("t", "style=\"invis\""),
+        ("a", "arrowhead=\"none\" color=\"gray40\""),
+        ("m", "style=\"invis\""),
+        ("b", "arrowhead=\"none\" color=\"gray40\""),
+    ] {
+        let mut chain = format!("  \"head_{col}\"");
+        for i in 0..steps.len() {
+            write!(chain, " -> \"{col}{i}\"").ok();
+        }
+        writeln!(out, "{chain} [{style}];").ok();
+    }
+    for m in &msgs {
+        let (src, dst) = if m.from_a { ("a", "b") } else { ("b", "a") };
+        let target = match m.fate {
+            Fate::Lost => format!("m{}", m.ended),
+            _ => format!("{dst}{}", m.ended),
+        };
+        let mut label = m.label.clone();
+        if m.duplicate {
+            label.push_str(" (dup)");
+        }
+        let colour = if m.older_incarnation { ALARM } else { "black" };
+        let mut a: Vec<(&str, &str)> = vec![
+            ("xlabel", &label),
+            ("color", colour),
+            ("fontcolor", colour),
+            ("constraint", "false"),
+        ];
+        match m.fate {
+            Fate::Delivered => {}
+            Fate::Lost => a.push(("arrowhead", "none")),
+            Fate::InFlight => a.push(("style", "dotted")),
+        }
+        writeln!(
+            out,
+            "  {} -> {}{};",
+            quote(&format!("{src}{}", m.sent)),
+            quote(&target),
+            attrs(&a)
+        )
+        .ok();
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_trace::{parses, small_trace, snapshot};
+
+    #[test]
+    fn snapshot_of_a_small_trace() {
+        let dot = msc_dot("demo", &small_trace(), true);
+        snapshot("demo.msc.dot", &dot);
+        parses(&dot);
+    }
+
+    #[test]
+    fn sends_deliveries_losses_and_segments_in_flight() {
+        let steps = small_trace();
+        let msgs = messages(&steps);
+        let syn = &msgs[0];
+        assert_eq!((syn.label.as_str(), syn.from_a), ("SYN seq=0 c1", true));
+        assert_eq!((syn.sent, syn.ended, syn.fate), (1, 3, Fate::Delivered));
+        assert!(msgs.iter().any(|m| m.fate == Fate::Lost));
+        assert!(msgs.iter().all(|m| !m.older_incarnation));
+    }
+
+    #[test]
+    fn a_segment_of_an_older_connection_is_red() {
+        let mut steps = small_trace();
+        // Pretend B had moved on to connection 2 before A's SYN of connection 1 arrived.
+        for s in &mut steps[2..] {
+            s.b.connection = 2;
+        }
+        let msgs = messages(&steps);
+        assert!(msgs[0].older_incarnation);
+        let dot = msc_dot("demo", &steps, true);
+        assert!(dot.contains(&format!(
+            "\"a1\" -> \"b3\" [xlabel=\"SYN seq=0 c1\" color=\"{ALARM}\""
+        )));
+        parses(&dot);
+    }
+}
