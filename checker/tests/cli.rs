@@ -1,22 +1,9 @@
 //! The `tcpmc` binary as a user runs it: exit statuses, one-line errors, config files, JSON.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn tcpmc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcpmc"))
-        .args(args)
-        .output()
-        .expect("tcpmc runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{stderr, stdout, tcpmc};
 
 /// Bad input: exit status 2 and exactly one line on stderr, no panic.
 fn assert_bad_input(args: &[&str], needle: &str) {

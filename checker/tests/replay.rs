@@ -2,22 +2,10 @@
 //! malformed files, and the search over hidden ISS choices.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn tcpmc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcpmc"))
-        .args(args)
-        .output()
-        .expect("tcpmc runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{stderr, stdout, tcpmc};
 
 /// Writes a scenario to a fresh temporary file.
 fn scenario(name: &str, text: &str) -> PathBuf {

@@ -5,16 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn tcpmc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcpmc"))
-        .args(args)
-        .output()
-        .expect("tcpmc runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{stderr, tcpmc};
 
 /// A fresh directory for one test.
 fn temp_dir(name: &str) -> PathBuf {

@@ -2,18 +2,9 @@
 //! follows them), and the three formats, which must parse and be byte-identical across runs.
 
 use serde_json::Value;
-use std::process::{Command, Output};
 
-fn tcpmc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcpmc"))
-        .args(args)
-        .output()
-        .expect("tcpmc runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod common;
+use common::{stdout, tcpmc};
 
 fn rows() -> Vec<Value> {
     let o = tcpmc(&["table", "--format", "json"]);

@@ -172,23 +172,13 @@ fn syn_sent(ctx: &mut Ctx, to: Side, seg: &Segment) {
         // Fourth: RCV.NXT = SEG.SEQ+1; SND.UNA = SEG.ACK if ACK. Both sides of a simultaneous
         // open adopt the larger id (DESIGN §3).
         let common = e.conn.max(seg.conn);
-        let rto = ctx.cfg.rto;
         let e = ctx.ep(to);
         e.rcv_nxt = space.add(seg.seq, 1);
         e.conn = common;
         if ack_ok {
             // Our SYN is acknowledged: ESTABLISHED, send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
-            e.snd_una = seg.ack;
             e.state = Established;
-            e.retries = 0;
-            e.timer = if e.snd_una == e.snd_nxt {
-                Timer::OFF
-            } else {
-                Timer {
-                    kind: TimerKind::Retransmit,
-                    ticks: rto,
-                }
-            };
+            ack_advance(ctx, to, seg.ack);
             send_ack(ctx, to);
         } else {
             // Simultaneous open: SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
