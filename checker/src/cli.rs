@@ -47,6 +47,8 @@ pub enum Command {
     /// The reply, the next state and what the application is told, computed by the model's own
     /// segment processing (RFC 9293 §3.10.7). Exit status: 0, or 2 on bad input.
     Table(TableArgs),
+    /// List the named variants: stacks (one at a time) and modifiers (combine with --variant A,B).
+    Variants,
     /// Draw each endpoint's TCP state diagram as the model explores it, against RFC 9293 §3.3.2.
     ///
     /// Explores the whole state space of the configuration and projects every transition onto
@@ -91,6 +93,10 @@ pub struct DiagramArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Apply named variants (comma-separated; `tcpmc variants` lists them) before the field flags.
+    #[arg(long, value_name = "V[,V...]")]
+    pub variant: Option<String>,
+
     #[command(flatten)]
     pub fields: FieldFlags,
 }
@@ -108,6 +114,10 @@ pub struct GraphArgs {
     /// Read the configuration from FILE (.toml or .json).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Apply named variants (comma-separated; `tcpmc variants` lists them) before the field flags.
+    #[arg(long, value_name = "V[,V...]")]
+    pub variant: Option<String>,
 
     #[command(flatten)]
     pub fields: FieldFlags,
@@ -152,6 +162,10 @@ pub struct CheckArgs {
     /// List the properties with their descriptions and exit.
     #[arg(long)]
     pub list: bool,
+
+    /// Apply named variants (comma-separated; `tcpmc variants` lists them) before the field flags.
+    #[arg(long, value_name = "V[,V...]")]
+    pub variant: Option<String>,
 
     #[command(flatten)]
     pub fields: FieldFlags,
@@ -233,6 +247,18 @@ pub struct FieldFlags {
     /// Applications may half-close with shutdown(SHUT_WR) [default: false]
     #[arg(long, value_name = "BOOL")]
     pub shutdown: Option<bool>,
+    /// Applications close with SO_LINGER 0: close() sends RST, no TIME-WAIT [default: false]
+    #[arg(long, value_name = "BOOL")]
+    pub linger_zero: Option<bool>,
+    /// Applications read what they receive (false: never, so close with data sends RST) [default: true]
+    #[arg(long, value_name = "BOOL")]
+    pub app_reads: Option<bool>,
+    /// RFC 9293 MAY-2: a SYN beyond the old numbers reopens from TIME-WAIT [default: false]
+    #[arg(long, value_name = "BOOL")]
+    pub tw_reuse: Option<bool>,
+    /// RFC 7323 timestamps: PAWS, and RFC 6191 TIME-WAIT reuse [default: false]
+    #[arg(long, value_name = "BOOL")]
+    pub timestamps: Option<bool>,
     /// A may open passively (listen) [default: true]
     #[arg(long, value_name = "BOOL")]
     pub a_listens: Option<bool>,
@@ -275,6 +301,10 @@ impl FieldFlags {
             network_full,
             abort,
             shutdown,
+            linger_zero,
+            app_reads,
+            tw_reuse,
+            timestamps,
             a_listens,
             b_connects
         );

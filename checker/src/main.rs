@@ -59,11 +59,21 @@ fn main() -> ExitCode {
         },
         Command::Replay(args) => replay(&args).unwrap_or_else(|e| bad_input(&e)),
         Command::Table(args) => table(&args).unwrap_or_else(|e| bad_input(&e)),
-        Command::Diagram(args) => pictures::config(args.config.as_deref(), &args.fields)
+        Command::Variants => {
+            for v in tcpmc::variant::VARIANTS {
+                let role = match v.role {
+                    tcpmc::variant::Role::Base => "stack",
+                    tcpmc::variant::Role::Modifier => "modifier",
+                };
+                println!("{:<16} {:<9} {}", v.name, role, v.summary);
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Diagram(args) => pictures::config(args.config.as_deref(), args.variant.as_deref(), &args.fields)
             .and_then(|cfg| pictures::diagram(&cfg, args.out.as_deref()))
             .map(|()| ExitCode::SUCCESS)
             .unwrap_or_else(|e| bad_input(&e)),
-        Command::Graph(args) => pictures::config(args.config.as_deref(), &args.fields)
+        Command::Graph(args) => pictures::config(args.config.as_deref(), args.variant.as_deref(), &args.fields)
             .and_then(|cfg| pictures::graph(&cfg, &args.out, args.max_states))
             .map(|()| ExitCode::SUCCESS)
             .unwrap_or_else(|e| bad_input(&e)),
@@ -106,7 +116,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let cfg = pictures::config(args.config.as_deref(), &args.fields)?;
+    let cfg = pictures::config(args.config.as_deref(), args.variant.as_deref(), &args.fields)?;
     let props: Vec<&'static PropertyDef> = if args.properties.is_empty() {
         registry().iter().collect()
     } else {

@@ -14,12 +14,12 @@ use tcpmc_reports::svg::{self, DOT_MISSING};
 use tcpmc_reports::CheckReport;
 
 /// The configuration of a command: defaults, then --config FILE, then field flags.
-pub fn config(file: Option<&Path>, fields: &crate::cli::FieldFlags) -> Result<Config, InputError> {
-    let base = match file {
-        Some(path) => settings::load_file(path)?,
-        None => Config::default(),
-    };
-    settings::apply(base, &fields.overrides())
+pub fn config(
+    file: Option<&Path>,
+    variant: Option<&str>,
+    fields: &crate::cli::FieldFlags,
+) -> Result<Config, InputError> {
+    settings::build(file, variant, &fields.overrides())
 }
 
 /// `check --out DIR`: creates DIR and writes the report's files into it. Prints the one line

@@ -165,10 +165,10 @@ mod tests {
         );
         let e = parse("A connect\nconfig msl=2\n").unwrap_err();
         assert_eq!(e.0, "line 2: 'config' must come before the first step");
-        let e = parse("variant linux\n").unwrap_err();
+        let e = parse("variant solaris\n").unwrap_err();
         assert_eq!(
             e.0,
-            "line 1: unknown variant 'linux' (no variants exist yet)"
+            "line 1: unknown variant 'solaris' (tcpmc variants lists them)"
         );
         // Only the final combination must be valid.
         assert!(parse("config window=6\nconfig seq_space=16\n").is_ok());

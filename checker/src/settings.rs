@@ -66,6 +66,23 @@ pub fn merge(base: Config, overrides: &[(&str, Value)]) -> Result<Config, InputE
     })
 }
 
+/// The configuration of a command: the defaults or `file`, then the `variant` list, then the
+/// field flags.
+pub fn build(
+    file: Option<&Path>,
+    variant: Option<&str>,
+    overrides: &[(&str, Value)],
+) -> Result<Config, InputError> {
+    let mut cfg = match file {
+        Some(path) => load_file(path)?,
+        None => Config::default(),
+    };
+    if let Some(spec) = variant {
+        cfg = crate::variant::apply_variants(cfg, spec)?;
+    }
+    apply(cfg, overrides)
+}
+
 /// The flags that reproduce `cfg` from the defaults, in field order.
 pub fn flags_from_default(cfg: &Config) -> Vec<String> {
     let d = serde_json::to_value(Config::default()).unwrap_or(Value::Null);

@@ -1,21 +1,267 @@
-//! Named variants: a configuration under a name, selectable with `variant NAME` in a scenario and
-//! `tcpmc table --variant NAME`.
+//! Named variants: the rules of an RFC or an operating system as a set of configuration fields.
 //!
-//! Only the baseline exists so far; later variants (other stacks' rules) plug in here, and every
-//! command that takes a variant name goes through [`variant_config`].
+//! A *base* variant (`baseline`, `rfc9293`, `linux`, `bsd`) describes a whole stack; a *modifier*
+//! (`rfc1337`, `no-time-wait`, `timestamps`, …) changes one behaviour. `--variant A,B` applies at
+//! most one base, then the modifiers; two modifiers that set one field to different values are
+//! incompatible, and so are two bases. Every command that takes a variant goes through
+//! [`variant_config`].
 
 use crate::settings::InputError;
+use serde_json::Value;
 use tcpmc_model::Config;
 
 /// The default configuration's name.
 pub const BASELINE: &str = "baseline";
 
-/// The configuration a variant name stands for.
-pub fn variant_config(name: &str) -> Result<Config, InputError> {
-    match name {
-        BASELINE => Ok(Config::default()),
-        _ => Err(InputError(format!(
-            "unknown variant '{name}' (no variants exist yet)"
-        ))),
+/// Whether a variant describes a whole stack or one behaviour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Base,
+    Modifier,
+}
+
+/// A named preset.
+pub struct Variant {
+    pub name: &'static str,
+    pub role: Role,
+    /// One line: the RFC or OS behaviour it models.
+    pub summary: &'static str,
+    /// The fields it sets, as (field, JSON value).
+    pub fields: &'static [(&'static str, &'static str)],
+}
+
+/// Every variant, in the order `tcpmc variants` lists them.
+pub const VARIANTS: &[Variant] = &[
+    Variant {
+        name: BASELINE,
+        role: Role::Base,
+        summary: "RFC 9293 plus the assumptions under which every property holds (README: Assumptions)",
+        fields: &[],
+    },
+    Variant {
+        name: "rfc9293",
+        role: Role::Base,
+        summary: "RFC 9293 as written: RST honoured in TIME-WAIT, RFC 5961 challenge ACKs, clock ISNs (RFC 6528), quiet time only after a crash, no FIN-WAIT-2 timeout",
+        fields: &[
+            ("rst_in_time_wait", "\"honor\""),
+            ("syn_in_time_wait", "\"challenge-ack\""),
+            ("isn", "\"forward\""),
+            ("quiet_time", "0"),
+            ("fin_wait_2_timeout", "0"),
+        ],
+    },
+    Variant {
+        name: "linux",
+        role: Role::Base,
+        summary: "Linux: TIME-WAIT fixed at 60 s against a 120 s MSL (1 tick = 60 s), RST honoured (tcp_rfc1337=0), timestamps and TIME-WAIT reuse on, secure clock ISNs",
+        fields: &[
+            ("msl", "2"),
+            ("time_wait", "1"),
+            ("rst_in_time_wait", "\"honor\""),
+            ("isn", "\"forward\""),
+            ("timestamps", "true"),
+            ("tw_reuse", "true"),
+            ("quiet_time", "0"),
+        ],
+    },
+    Variant {
+        name: "bsd",
+        role: Role::Base,
+        summary: "FreeBSD (as read from tcp_timewait.c): TIME-WAIT 2·30 s = 60 s against a 120 s MSL, RST dropped in TIME-WAIT, a SYN beyond the old numbers reopens, timestamps on",
+        fields: &[
+            ("msl", "2"),
+            ("time_wait", "1"),
+            ("rst_in_time_wait", "\"ignore\""),
+            ("isn", "\"forward\""),
+            ("timestamps", "true"),
+            ("tw_reuse", "true"),
+            ("quiet_time", "0"),
+        ],
+    },
+    Variant {
+        name: "rfc1337",
+        role: Role::Modifier,
+        summary: "RFC 1337 fix F1: RST segments are ignored in TIME-WAIT",
+        fields: &[("rst_in_time_wait", "\"ignore\"")],
+    },
+    Variant {
+        name: "short-time-wait",
+        role: Role::Modifier,
+        summary: "TIME-WAIT of N ticks (short-time-wait=N; default 1): below 2·MSL",
+        fields: &[("time_wait", "1")],
+    },
+    Variant {
+        name: "no-time-wait",
+        role: Role::Modifier,
+        summary: "no TIME-WAIT at all: the active closer goes straight to CLOSED",
+        fields: &[("time_wait", "0")],
+    },
+    Variant {
+        name: "linger-zero",
+        role: Role::Modifier,
+        summary: "applications close with SO_LINGER 0: close() sends RST, no TIME-WAIT",
+        fields: &[("linger_zero", "true")],
+    },
+    Variant {
+        name: "unread-close",
+        role: Role::Modifier,
+        summary: "applications never read: closing with received data sends RST and neither side enters TIME-WAIT (RFC 9293 SHLD-3)",
+        fields: &[("app_reads", "false")],
+    },
+    Variant {
+        name: "tw-reuse-syn",
+        role: Role::Modifier,
+        summary: "RFC 9293 MAY-2: a SYN beyond the old connection's numbers reopens it from TIME-WAIT",
+        fields: &[("tw_reuse", "true")],
+    },
+    Variant {
+        name: "timestamps",
+        role: Role::Modifier,
+        summary: "RFC 7323 PAWS and RFC 6191 TIME-WAIT reuse, with the timestamp clock abstracted as the connection epoch",
+        fields: &[("timestamps", "true")],
+    },
+    Variant {
+        name: "no-quiet-time",
+        role: Role::Modifier,
+        summary: "no quiet time after an abnormal end: a new ISS at once",
+        fields: &[("quiet_time", "0")],
+    },
+    Variant {
+        name: "no-retry-limit",
+        role: Role::Modifier,
+        summary: "retransmit forever (no R2)",
+        fields: &[("unlimited_retransmissions", "true")],
+    },
+    Variant {
+        name: "host-crash",
+        role: Role::Modifier,
+        summary: "one host may crash and reboot with no memory of its connection (RFC 793 §3.4)",
+        fields: &[("host_fault", "\"crash\"")],
+    },
+    Variant {
+        name: "clock-isn",
+        role: Role::Modifier,
+        summary: "RFC 793's ISN clock: the next ISS is after the previous one, and a fast connection can outrun it",
+        fields: &[("isn", "\"forward\"")],
+    },
+];
+
+fn find(name: &str) -> Result<&'static Variant, InputError> {
+    VARIANTS.iter().find(|v| v.name == name).ok_or_else(|| {
+        InputError(format!("unknown variant '{name}' (tcpmc variants lists them)"))
+    })
+}
+
+/// The field settings of a comma-separated variant list, checked for compatibility.
+pub fn variant_fields(spec: &str) -> Result<Vec<(String, Value)>, InputError> {
+    let mut base: Option<&str> = None;
+    let mut base_fields: Vec<(String, Value)> = Vec::new();
+    let mut modifiers: Vec<(String, Value, &str)> = Vec::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, arg) = match part.split_once('=') {
+            Some((n, a)) => (n.trim(), Some(a.trim())),
+            None => (part, None),
+        };
+        let v = find(name)?;
+        let mut fields: Vec<(String, Value)> = v
+            .fields
+            .iter()
+            .map(|(f, j)| (f.to_string(), serde_json::from_str(j).unwrap_or(Value::Null)))
+            .collect();
+        match (name, arg) {
+            ("short-time-wait", Some(n)) => {
+                let ticks: u8 = n.parse().map_err(|_| {
+                    InputError(format!("variant short-time-wait={n}: N must be a number of ticks"))
+                })?;
+                fields = vec![("time_wait".into(), Value::from(ticks))];
+            }
+            (_, Some(_)) => {
+                return Err(InputError(format!("variant {name} takes no argument")));
+            }
+            _ => {}
+        }
+        match v.role {
+            Role::Base => {
+                if let Some(other) = base {
+                    if other != v.name {
+                        return Err(InputError(format!(
+                            "variants {other} and {} are incompatible: both describe a whole stack",
+                            v.name
+                        )));
+                    }
+                }
+                base = Some(v.name);
+                base_fields = fields;
+            }
+            Role::Modifier => {
+                for (f, val) in fields {
+                    if let Some((_, old, by)) = modifiers.iter().find(|(g, _, _)| *g == f) {
+                        if *old != val {
+                            return Err(InputError(format!(
+                                "variants {by} and {} are incompatible: they set {f} to {old} and {val}",
+                                v.name
+                            )));
+                        }
+                        continue;
+                    }
+                    modifiers.push((f, val, v.name));
+                }
+            }
+        }
+    }
+    let mut out = base_fields;
+    for (f, val, _) in modifiers {
+        out.retain(|(g, _)| *g != f);
+        out.push((f, val));
+    }
+    Ok(out)
+}
+
+/// The configuration a variant list stands for, on top of `base`.
+pub fn apply_variants(base: Config, spec: &str) -> Result<Config, InputError> {
+    let fields = variant_fields(spec)?;
+    let refs: Vec<(&str, Value)> = fields.iter().map(|(f, v)| (f.as_str(), v.clone())).collect();
+    crate::settings::apply(base, &refs)
+}
+
+/// The configuration a variant list stands for, on top of the defaults.
+pub fn variant_config(spec: &str) -> Result<Config, InputError> {
+    apply_variants(Config::default(), spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tcpmc_model::config::RstInTimeWait;
+
+    #[test]
+    fn a_base_and_modifiers_combine() {
+        let c = variant_config("linux,rfc1337").unwrap();
+        assert_eq!((c.msl, c.time_wait, c.rst_in_time_wait), (2, Some(1), RstInTimeWait::Ignore));
+    }
+
+    #[test]
+    fn incompatible_variants_are_refused() {
+        let e = variant_config("rfc9293,linux").unwrap_err();
+        assert_eq!(e.0, "variants rfc9293 and linux are incompatible: both describe a whole stack");
+        let e = variant_config("no-time-wait,short-time-wait").unwrap_err();
+        assert_eq!(
+            e.0,
+            "variants no-time-wait and short-time-wait are incompatible: they set time_wait to 0 and 1"
+        );
+        assert!(variant_config("nope").unwrap_err().0.contains("unknown variant 'nope'"));
+    }
+
+    #[test]
+    fn short_time_wait_takes_its_length() {
+        assert_eq!(variant_config("short-time-wait=3").unwrap().time_wait, Some(3));
+        assert!(variant_config("no-time-wait=3").is_err());
+    }
+
+    #[test]
+    fn every_variant_alone_is_a_valid_configuration() {
+        for v in VARIANTS {
+            assert!(variant_config(v.name).is_ok(), "{}", v.name);
+        }
     }
 }

@@ -160,8 +160,8 @@ fn malformed_files_are_one_line_errors_with_status_2() {
     assert_bad_file("tick", "tick zero\n", "line 1: malformed tick count 'zero'");
     assert_bad_file(
         "variant",
-        "# v\nvariant linux\n",
-        "line 2: unknown variant 'linux' (no variants exist yet)",
+        "# v\nvariant solaris\n",
+        "line 2: unknown variant 'solaris' (tcpmc variants lists them)",
     );
     assert_bad_file(
         "config-field",

@@ -1,7 +1,7 @@
 //! SEGMENT ARRIVES (RFC 9293 §3.10.7), and the ghost bookkeeping that decides whether an arrival
 //! broke a safety rule (DESIGN §3).
 
-use crate::config::{Mutation, RstInTimeWait, SynInTimeWait};
+use crate::config::{Config, Mutation, RstInTimeWait, SynInTimeWait};
 use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
 use crate::segment::{flags::*, Segment};
 use crate::system::{ghost, Ctx};
@@ -10,6 +10,21 @@ use crate::tcp_state::TcpState::*;
 /// A LISTEN endpoint out of its quiet time takes a bare SYN and so chooses an ISS.
 pub fn listener_accepts_syn(to: &Endpoint, seg: &Segment) -> bool {
     to.state == Listen && seg.flags == SYN && to.timer.kind != TimerKind::Quiet
+}
+
+/// A TIME-WAIT endpoint reopens on a bare SYN: RFC 9293 MAY-2 when the SYN lies beyond the old
+/// connection's numbers, RFC 6191 when its timestamp is newer.
+pub fn time_wait_reopens(cfg: &Config, to: &Endpoint, seg: &Segment) -> bool {
+    let space = crate::seq::SeqSpace { n: cfg.seq_space };
+    to.state == TimeWait
+        && seg.flags == SYN
+        && ((cfg.tw_reuse && !space.gt(to.rcv_nxt, seg.seq))
+            || (cfg.timestamps && seg.conn > to.conn))
+}
+
+/// Delivering `seg` to `to` makes it open a connection and so choose an ISS.
+pub fn delivery_chooses_iss(cfg: &Config, to: &Endpoint, seg: &Segment) -> bool {
+    listener_accepts_syn(to, seg) || time_wait_reopens(cfg, to, seg)
 }
 
 /// The peer is still in connection `c` (it has not left it, nor never joined it).
@@ -24,6 +39,13 @@ pub(crate) fn deliver(ctx: &mut Ctx, i: usize, iss: u8) -> Option<()> {
     if ctx.s.is_down(to) {
         // A host that is down answers nothing: the segment vanishes.
         return Some(());
+    }
+    // A receiver that opens a connection picks an ISS its policy allows (and no other).
+    let receiver = *ctx.ep(to);
+    if delivery_chooses_iss(ctx.cfg, &receiver, &seg)
+        && !crate::user::isn_choices(ctx.cfg, &receiver).contains(&iss)
+    {
+        return None;
     }
     let before = *ctx.ep(to);
     segment_arrives(ctx, to, seg, iss);
@@ -93,7 +115,7 @@ pub(crate) fn segment_arrives(ctx: &mut Ctx, to: Side, seg: Segment, iss: u8) {
         Closed => closed(ctx, to, &seg),
         Listen => listen(ctx, to, &seg, iss),
         SynSent => syn_sent(ctx, to, &seg),
-        _ => other(ctx, to, &seg),
+        _ => other(ctx, to, &seg, iss),
     }
 }
 
@@ -122,28 +144,31 @@ fn listen(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
         }
         // Third: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, choose ISS, send <SEQ=ISS><ACK=RCV.NXT>
         // <CTL=SYN,ACK>, enter SYN-RECEIVED. The passive side adopts the SYN's id (DESIGN §3).
-        let space = ctx.space();
-        let rto = ctx.cfg.rto;
-        let e = ctx.ep(to);
-        e.state = SynReceived;
-        e.rcv_nxt = space.add(seg.seq, 1);
-        e.iss = iss;
-        e.snd_una = iss;
-        e.snd_nxt = space.add(iss, 1);
-        e.timer = Timer {
-            kind: TimerKind::Retransmit,
-            ticks: rto,
-        };
-        e.retries = 0;
-        e.sent = 0;
-        e.unread = 0;
-        e.app = app::USED | app::PASSIVE;
-        e.conn = seg.conn;
-        e.end = End::None;
-        let rcv_nxt = e.rcv_nxt;
-        ctx.send(to, SYN | ACK, iss, rcv_nxt, 0, seg.conn);
+        open_on_syn(ctx, to, seg, iss, true);
     }
     // Fourth: other text or control: drop.
+}
+
+/// Opens a connection on a SYN: SYN-RECEIVED with the chosen ISS, <SEQ=ISS><ACK=RCV.NXT>
+/// <CTL=SYN,ACK>. `passive`: from LISTEN (an RST returns there); a reopened TIME-WAIT is not.
+fn open_on_syn(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8, passive: bool) {
+    let space = ctx.space();
+    let rto = ctx.cfg.rto;
+    let e = ctx.ep(to);
+    e.state = SynReceived;
+    e.rcv_nxt = space.add(seg.seq, 1);
+    e.iss = iss;
+    e.snd_una = iss;
+    e.snd_nxt = space.add(iss, 1);
+    e.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+    e.retries = 0;
+    e.sent = 0;
+    e.unread = 0;
+    e.app = app::USED | if passive { app::PASSIVE } else { 0 };
+    e.conn = seg.conn;
+    e.end = End::None;
+    let rcv_nxt = e.rcv_nxt;
+    ctx.send(to, SYN | ACK, iss, rcv_nxt, 0, seg.conn);
 }
 
 /// RFC 9293 §3.10.7.3 SYN-SENT.
@@ -191,11 +216,24 @@ fn syn_sent(ctx: &mut Ctx, to: Side, seg: &Segment) {
 }
 
 /// RFC 9293 §3.10.7.4: SYN-RECEIVED and the synchronized states.
-fn other(ctx: &mut Ctx, to: Side, seg: &Segment) {
+fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
     let space = ctx.space();
     let cfg = ctx.cfg;
     let e = *ctx.ep(to);
     let seg_len = seg.seg_len();
+
+    if time_wait_reopens(cfg, &e, seg) {
+        // RFC 9293 MAY-2 / RFC 6191: the SYN reopens the connection from TIME-WAIT.
+        open_on_syn(ctx, to, seg, iss, false);
+        return;
+    }
+
+    // RFC 7323 §5.3 (PAWS): a non-RST segment whose timestamp is older than TS.Recent is not
+    // acceptable: acknowledge and drop. RSTs are exempt (RFC 7323 §4.2).
+    if cfg.timestamps && !seg.has(RST) && seg.conn < e.conn && e.state != SynSent {
+        send_ack(ctx, to);
+        return;
+    }
 
     // TIME-WAIT: "the only thing that can arrive is a retransmission of the remote FIN.
     // Acknowledge it, and restart the 2 MSL timeout". The retransmitted FIN lies left of the

@@ -129,6 +129,17 @@ pub struct Config {
     pub abort: bool,
     /// The application may half-close with shutdown(SHUT_WR).
     pub shutdown: bool,
+    /// Applications close with SO_LINGER 0: close() aborts (RST, no TIME-WAIT).
+    pub linger_zero: bool,
+    /// Applications read what they receive; false: they never read, so closing with received
+    /// data sends RST (RFC 9293 SHLD-3).
+    pub app_reads: bool,
+    /// RFC 9293 MAY-2: a SYN beyond the old connection's sequence numbers reopens from TIME-WAIT.
+    pub tw_reuse: bool,
+    /// RFC 7323 timestamps: PAWS drops old non-RST segments, and (RFC 6191) a SYN with a newer
+    /// timestamp reopens from TIME-WAIT. The timestamp clock is abstracted as the epoch of the
+    /// connection whose numbers a segment carries: clocks advance between incarnations.
+    pub timestamps: bool,
     /// A may open passively (listen).
     pub a_listens: bool,
     /// B may open actively (connect).
@@ -164,6 +175,10 @@ impl Default for Config {
             network_full: NetworkFull::Cut,
             abort: true,
             shutdown: false,
+            linger_zero: false,
+            app_reads: true,
+            tw_reuse: false,
+            timestamps: false,
             a_listens: true,
             b_connects: true,
             mutation: Mutation::None,

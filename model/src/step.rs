@@ -342,10 +342,10 @@ pub fn successors(cfg: &Config, s: &State, step: &Step) -> Result<Vec<Successor>
         Step::Deliver(r, pinned) => match first_equal(s, &r) {
             None => Vec::new(),
             Some(i) => {
-                let hides_choice = crate::arrival::listener_accepts_syn(
-                    s.ep(s.net.get(i).from.peer()),
-                    &s.net.get(i),
-                );
+                let hides_choice = enabled.iter().any(|e| {
+                    matches!(e, Action::Deliver(j, iss)
+                        if *j as usize == i && *iss != crate::system::NO_CHOICE)
+                });
                 enabled
                     .iter()
                     .filter_map(|&e| match e {

@@ -84,6 +84,9 @@ impl State {
     }
 }
 
+/// The ISS of a `Deliver` whose receiver picks none.
+pub const NO_CHOICE: u8 = u8::MAX;
+
 /// One step of the system, named as in scenario files (`A connect`, `deliver A->B SYN`, `tick`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -99,7 +102,8 @@ pub enum Action {
     Down(Side),
     /// The host crashes and reboots with no memory of its connection (`host_fault = crash`).
     Crash(Side),
-    /// Deliver the segment at this index; the ISS is used only if a LISTEN endpoint accepts a SYN.
+    /// Deliver the segment at this index with the ISS the receiver picks, if it opens a connection
+    /// on it (LISTEN taking a SYN, or a TIME-WAIT reopened by one); else [`NO_CHOICE`].
     Deliver(u8, u8),
     Lose(u8),
     Duplicate(u8),
@@ -200,12 +204,12 @@ pub fn actions(cfg: &Config, s: &State, out: &mut Vec<Action>) {
     for i in s.net.distinct_indexes() {
         let seg = s.net.get(i);
         let to = s.ep(seg.from.peer());
-        if crate::arrival::listener_accepts_syn(to, &seg) {
+        if crate::arrival::delivery_chooses_iss(cfg, to, &seg) {
             for iss in crate::user::isn_choices(cfg, to) {
                 out.push(Action::Deliver(i as u8, iss));
             }
         } else {
-            out.push(Action::Deliver(i as u8, 0));
+            out.push(Action::Deliver(i as u8, NO_CHOICE));
         }
         if cfg.loss {
             out.push(Action::Lose(i as u8));
@@ -258,11 +262,8 @@ pub fn describe(s: &State, action: &Action) -> String {
         Action::Crash(side) => format!("{side} crash"),
         Action::Deliver(i, iss) => {
             let mut d = format!("deliver {}", seg_name(i));
-            if (i as usize) < s.net.len() {
-                let seg = s.net.get(i as usize);
-                if crate::arrival::listener_accepts_syn(s.ep(seg.from.peer()), &seg) {
-                    d.push_str(&format!(" (ISS={iss})"));
-                }
+            if iss != NO_CHOICE {
+                d.push_str(&format!(" (ISS={iss})"));
             }
             d
         }

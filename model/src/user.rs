@@ -56,7 +56,7 @@ pub(crate) fn enabled(cfg: &Config, s: &State, side: Side, out: &mut Vec<Action>
             if writable && space.sub(e.snd_nxt, e.snd_una) < cfg.window {
                 out.push(Action::Send(side));
             }
-            if e.unread > 0 && !closed_by_app {
+            if e.unread > 0 && !closed_by_app && cfg.app_reads {
                 out.push(Action::Read(side));
             }
             let closable = matches!(e.state, Established | CloseWait)
@@ -149,8 +149,9 @@ pub(crate) fn send(ctx: &mut Ctx, side: Side) -> Option<()> {
 
 /// RECEIVE (RFC 9293 §3.10.3): the application reads everything buffered.
 pub(crate) fn read(ctx: &mut Ctx, side: Side) -> Option<()> {
+    let reads = ctx.cfg.app_reads;
     let e = ctx.ep(side);
-    if e.unread == 0 || e.has(app::CLOSED_BY_APP) {
+    if e.unread == 0 || e.has(app::CLOSED_BY_APP) || !reads {
         return None;
     }
     e.unread = 0;
@@ -192,6 +193,10 @@ pub(crate) fn close(ctx: &mut Ctx, side: Side) -> Option<()> {
     let e = *ctx.ep(side);
     if e.has(app::CLOSED_BY_APP) {
         return None;
+    }
+    if ctx.cfg.linger_zero && e.state != Listen {
+        // SO_LINGER 0: close() is an abort: RST where there is a connection, no TIME-WAIT.
+        return abort_now(ctx, side);
     }
     match e.state {
         // LISTEN: delete the TCB (a running quiet time keeps running).
@@ -249,7 +254,11 @@ pub(crate) fn abort(ctx: &mut Ctx, side: Side) -> Option<()> {
     {
         return None;
     }
-    match e.state {
+    abort_now(ctx, side)
+}
+
+fn abort_now(ctx: &mut Ctx, side: Side) -> Option<()> {
+    match ctx.ep(side).state {
         SynReceived | Established | FinWait1 | FinWait2 | CloseWait => reset_and_close(ctx, side),
         _ => enter_closed(ctx, side, End::Aborted),
     }

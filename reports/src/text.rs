@@ -11,7 +11,8 @@ pub fn config_line(cfg: &Config) -> String {
         "msl={} time_wait={} seq_space={} window={} max_in_flight={} incarnations={} data_a={} data_b={} \
          retries={} rto={} unlimited_retransmissions={} fin_wait_2_timeout={} host_fault={} loss={} \
          duplication={} quiet_time={} passive_close_wait={} rst_in_time_wait={} isn={} isn_choices={} \
-         syn_in_time_wait={} network_full={} abort={} shutdown={} a_listens={} b_connects={}",
+         syn_in_time_wait={} network_full={} abort={} shutdown={} linger_zero={} app_reads={} \
+         tw_reuse={} timestamps={} a_listens={} b_connects={}",
         c.msl,
         c.time_wait_ticks(),
         c.seq_space,
@@ -36,6 +37,10 @@ pub fn config_line(cfg: &Config) -> String {
         c.network_full,
         c.abort,
         c.shutdown,
+        c.linger_zero,
+        c.app_reads,
+        c.tw_reuse,
+        c.timestamps,
         c.a_listens,
         c.b_connects
     )
