@@ -18,7 +18,7 @@ use std::fmt;
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path as FsPath;
 
-use stateright::{Checker, Model, Path, Property};
+use stateright::{Model, Path, Property};
 use tcpmc_model::system::describe;
 use tcpmc_model::{Action, Config, State, TcpModel};
 use tcpmc_reports::msc_svg::msc_svg;
@@ -33,7 +33,10 @@ pub struct Shown(pub State);
 impl fmt::Debug for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.0;
-        writeln!(f, "{s}")?;
+        // The endpoint columns are padded for the reports; trailing blanks would only clutter.
+        for line in s.to_string().lines() {
+            writeln!(f, "{}", line.trim_end())?;
+        }
         write!(f, "next connection: c{}", s.next_conn)?;
         let verdicts: Vec<&str> = [
             (tcpmc_model::system::ghost::STALE_ACCEPTED, "stale segment accepted"),
