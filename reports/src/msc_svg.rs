@@ -49,6 +49,12 @@ pub fn msc_svg(steps: &[Step]) -> String {
          5 L 0 10 z\" fill=\"context-stroke\"/></marker></defs>"
     )
     .ok();
+    // A white sheet: the Explorer's panel is dark.
+    writeln!(
+        out,
+        "<rect width=\"{WIDTH}\" height=\"{height}\" fill=\"white\"/>"
+    )
+    .ok();
     // Heads and lifelines.
     writeln!(
         out,
