@@ -39,11 +39,23 @@ impl fmt::Debug for Shown {
         }
         write!(f, "next connection: c{}", s.next_conn)?;
         let verdicts: Vec<&str> = [
-            (tcpmc_model::system::ghost::STALE_ACCEPTED, "stale segment accepted"),
-            (tcpmc_model::system::ghost::STALE_DATA, "stale data delivered"),
+            (
+                tcpmc_model::system::ghost::STALE_ACCEPTED,
+                "stale segment accepted",
+            ),
+            (
+                tcpmc_model::system::ghost::STALE_DATA,
+                "stale data delivered",
+            ),
             (tcpmc_model::system::ghost::ASSASSINATED, "assassinated"),
-            (tcpmc_model::system::ghost::NORMAL_CLOSE_RESET, "normal close reset"),
-            (tcpmc_model::system::ghost::GHOST_CONNECTION, "ghost connection"),
+            (
+                tcpmc_model::system::ghost::NORMAL_CLOSE_RESET,
+                "normal close reset",
+            ),
+            (
+                tcpmc_model::system::ghost::GHOST_CONNECTION,
+                "ghost connection",
+            ),
         ]
         .iter()
         .filter(|(bit, _)| s.ghost & bit != 0)
@@ -149,7 +161,10 @@ impl Model for ExplorerModel {
     fn as_svg(&self, path: Path<Shown, Labelled>) -> Option<String> {
         let path = path.into_vec();
         let states: Vec<State> = path.iter().map(|(s, _)| s.0).collect();
-        let actions: Vec<Action> = path.iter().filter_map(|(_, a)| a.map(|a| a.action)).collect();
+        let actions: Vec<Action> = path
+            .iter()
+            .filter_map(|(_, a)| a.map(|a| a.action))
+            .collect();
         Some(msc_svg(&steps(&states, &actions)))
     }
 
@@ -260,9 +275,15 @@ mod tests {
         let (_, s2) = take(&m, &s1, "B listen");
         let (d, _) = take(&m, &s2, "deliver A->B SYN (ISS=0)");
         let step = m.format_step(&s2, d).unwrap();
-        assert!(step.starts_with("deliver A->B SYN (ISS=0)\nA: SYN-SENT"), "{step}");
+        assert!(
+            step.starts_with("deliver A->B SYN (ISS=0)\nA: SYN-SENT"),
+            "{step}"
+        );
         assert!(step.contains("B: SYN-RECEIVED"), "{step}");
-        assert!(step.contains("[B->A SYN,ACK seq=0 ack=1 c1 age=0]"), "{step}");
+        assert!(
+            step.contains("[B->A SYN,ACK seq=0 ack=1 c1 age=0]"),
+            "{step}"
+        );
     }
 
     #[test]
@@ -296,6 +317,10 @@ mod tests {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap();
         let e = check_address(addr).unwrap_err();
-        assert!(e.0.starts_with(&format!("cannot listen on {addr}")), "{}", e.0);
+        assert!(
+            e.0.starts_with(&format!("cannot listen on {addr}")),
+            "{}",
+            e.0
+        );
     }
 }

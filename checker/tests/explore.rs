@@ -141,7 +141,10 @@ fn status_states_actions_and_the_chart() {
     let init = get_json(ex.port, "/.states");
     let init = &init[0];
     let state = init["state"].as_str().unwrap();
-    assert!(state.starts_with("A: CLOSED\nB: CLOSED\nnet: empty"), "{state}");
+    assert!(
+        state.starts_with("A: CLOSED\nB: CLOSED\nnet: empty"),
+        "{state}"
+    );
     assert!(init["svg"].as_str().unwrap().starts_with("<svg"));
 
     // Action links are in replay syntax; the state after each one reads like TCP.
@@ -260,10 +263,7 @@ fn bad_input_is_one_line_and_status_2() {
 fn ctrl_c_stops_it_cleanly() {
     let ex = start(&[]);
     let pid = ex.child.id().to_string();
-    let killed = Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap();
+    let killed = Command::new("kill").args(["-INT", &pid]).status().unwrap();
     assert!(killed.success());
     let mut ex = ex;
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -99,8 +99,20 @@ pub fn msc_svg(steps: &[Step]) -> String {
         )
         .ok();
         for (e, prev, x, anchor, dx) in [
-            (&step.a, i.checked_sub(1).map(|p| &steps[p].a), X_A, "end", -6i64),
-            (&step.b, i.checked_sub(1).map(|p| &steps[p].b), X_B, "start", 6),
+            (
+                &step.a,
+                i.checked_sub(1).map(|p| &steps[p].a),
+                X_A,
+                "end",
+                -6i64,
+            ),
+            (
+                &step.b,
+                i.checked_sub(1).map(|p| &steps[p].b),
+                X_B,
+                "start",
+                6,
+            ),
         ] {
             if prev.is_none_or(|p| p.state != e.state) {
                 writeln!(
@@ -113,11 +125,7 @@ pub fn msc_svg(steps: &[Step]) -> String {
                 )
                 .ok();
             }
-            writeln!(
-                out,
-                "<circle cx=\"{x}\" cy=\"{y}\" r=\"2\" fill=\"gray\"/>"
-            )
-            .ok();
+            writeln!(out, "<circle cx=\"{x}\" cy=\"{y}\" r=\"2\" fill=\"gray\"/>").ok();
         }
     }
     for m in &msgs {
@@ -191,7 +199,10 @@ mod tests {
 
     #[test]
     fn escapes_text() {
-        assert_eq!(escape("deliver A->B <x> & \"y\""), "deliver A-&gt;B &lt;x&gt; &amp; &quot;y&quot;");
+        assert_eq!(
+            escape("deliver A->B <x> & \"y\""),
+            "deliver A-&gt;B &lt;x&gt; &amp; &quot;y&quot;"
+        );
     }
 
     #[test]
