@@ -61,6 +61,37 @@ pub enum Command {
     /// The initial state is double-bordered, states violating an invariant are red, edges carry
     /// the action. Refuses above --max-states states; try --incarnations 1 --data-a 0 --data-b 0.
     Graph(GraphArgs),
+    /// Browse the state space in stateright's Explorer (a web UI), one click per step.
+    ///
+    /// States read like TCP, actions are in the replay syntax (a clicked path can be pasted into
+    /// a scenario file), the path so far is drawn as a sequence chart, and the properties panel
+    /// lists tcpmc's properties. Serves until Ctrl-C. Exit status: 0, or 2 on bad input.
+    Explore(ExploreArgs),
+}
+
+/// stateright's habit.
+pub const DEFAULT_EXPLORER_PORT: u16 = 3000;
+
+#[derive(Args, Debug)]
+pub struct ExploreArgs {
+    /// Port to serve on.
+    #[arg(long, value_name = "P", default_value_t = DEFAULT_EXPLORER_PORT)]
+    pub port: u16,
+
+    /// Address to listen on (0.0.0.0 serves other hosts too).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// Start from this variant (only `baseline` exists yet).
+    #[arg(long, value_name = "V", default_value = crate::variant::BASELINE)]
+    pub variant: String,
+
+    /// Read the configuration from FILE (.toml or .json).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub fields: FieldFlags,
 }
 
 #[derive(Args, Debug)]

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod engine;
 pub mod explore;
+pub mod explorer;
 pub mod graph;
 pub mod liveness;
 pub mod pictures;

@@ -1,6 +1,6 @@
 use clap::Parser;
 use std::process::ExitCode;
-use tcpmc::cli::{CheckArgs, Cli, Command, ReplayArgs, TableArgs};
+use tcpmc::cli::{CheckArgs, Cli, Command, ExploreArgs, ReplayArgs, TableArgs};
 use tcpmc::pictures;
 use tcpmc::settings::InputError;
 use tcpmc_properties::{registry, Kind, PropertyDef};
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
             // Point at the help of the subcommand the user typed, if any.
             let sub = std::env::args()
                 .nth(1)
-                .filter(|a| ["check", "replay", "table"].contains(&a.as_str()))
+                .filter(|a| ["check", "replay", "table", "explore"].contains(&a.as_str()))
                 .map(|a| format!("{a} "))
                 .unwrap_or_default();
             eprintln!("tcpmc: {first}{allowed} (see tcpmc {sub}--help)");
@@ -77,7 +77,33 @@ fn main() -> ExitCode {
             .and_then(|cfg| pictures::graph(&cfg, &args.out, args.max_states))
             .map(|()| ExitCode::SUCCESS)
             .unwrap_or_else(|e| bad_input(&e)),
+        Command::Explore(args) => explore(&args).unwrap_or_else(|e| bad_input(&e)),
     }
+}
+
+/// `tcpmc explore`: prints the URL and serves stateright's Explorer until Ctrl-C.
+fn explore(args: &ExploreArgs) -> Result<ExitCode, InputError> {
+    use std::io::Write;
+    let base = match &args.config {
+        Some(path) => tcpmc::settings::load_file(path)?,
+        None => tcpmc::variant::variant_config(&args.variant)?,
+    };
+    // A variant named next to a config file must still exist.
+    tcpmc::variant::variant_config(&args.variant)?;
+    let cfg = tcpmc::settings::apply(base, &args.fields.overrides())?;
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    tcpmc::explorer::check_address(addr)?;
+    if let Some(note) = std::env::current_dir()
+        .ok()
+        .and_then(|d| tcpmc::explorer::ui_folder_note(&d))
+    {
+        eprintln!("{note}");
+    }
+    tcpmc::explorer::stop_cleanly_on_interrupt();
+    println!("tcpmc explorer: http://{addr}/  (Ctrl-C stops it)");
+    let _ = std::io::stdout().flush();
+    tcpmc::explorer::serve(cfg, addr);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Bad input: one line on stderr, exit status 2.

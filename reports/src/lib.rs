@@ -6,6 +6,7 @@ pub mod diagram;
 pub mod dot;
 pub mod files;
 pub mod msc;
+pub mod msc_svg;
 pub mod report;
 pub mod rfc_figure;
 pub mod state_graph;
