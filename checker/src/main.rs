@@ -84,13 +84,11 @@ fn main() -> ExitCode {
 /// `tcpmc explore`: prints the URL and serves stateright's Explorer until Ctrl-C.
 fn explore(args: &ExploreArgs) -> Result<ExitCode, InputError> {
     use std::io::Write;
-    let base = match &args.config {
-        Some(path) => tcpmc::settings::load_file(path)?,
-        None => tcpmc::variant::variant_config(&args.variant)?,
-    };
-    // A variant named next to a config file must still exist.
-    tcpmc::variant::variant_config(&args.variant)?;
-    let cfg = tcpmc::settings::apply(base, &args.fields.overrides())?;
+    let cfg = tcpmc::settings::build(
+        args.config.as_deref(),
+        Some(&args.variant),
+        &args.fields.overrides(),
+    )?;
     let addr = std::net::SocketAddr::new(args.bind, args.port);
     tcpmc::explorer::check_address(addr)?;
     if let Some(note) = std::env::current_dir()
