@@ -59,6 +59,46 @@ pub enum Command {
     /// The initial state is double-bordered, states violating an invariant are red, edges carry
     /// the action. Refuses above --max-states states; try --incarnations 1 --data-a 0 --data-b 0.
     Graph(GraphArgs),
+    /// Measure a fixed ladder of configurations and print a Markdown table (BENCHMARKS.md).
+    ///
+    /// Each configuration runs the BFS safety check once per thread count, the DFS safety check
+    /// and the liveness graph build, each in a fresh child process so that its peak memory (the
+    /// kernel's VmHWM) is its own. Counts must agree across runs; timings are the machine's.
+    Bench(BenchArgs),
+    /// One measurement of `tcpmc bench` (internal: prints one JSON line).
+    #[command(hide = true)]
+    BenchRun(BenchRunArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// The ladder: test (seconds), quick (a minute or two) or full (BENCHMARKS.md).
+    #[arg(long, value_name = "L", default_value = "quick", value_parser = ["test", "quick", "full"])]
+    pub ladder: String,
+    /// Thread counts for the BFS runs, comma-separated.
+    #[arg(long, value_name = "N,..", value_delimiter = ',', default_value = "1,2")]
+    pub threads: Vec<usize>,
+    /// Give up a single run after this many seconds (its row then says timeout).
+    #[arg(long, value_name = "SECS", default_value_t = 900)]
+    pub timeout: u64,
+    /// Also write the table to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchRunArgs {
+    #[arg(long, value_enum)]
+    pub mode: crate::bench::Mode,
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// The configuration as JSON.
+    #[arg(long)]
+    pub config_json: String,
+    #[arg(long)]
+    pub first_isn_any: bool,
+    #[arg(long)]
+    pub unsorted_network: bool,
 }
 
 #[derive(Args, Debug)]
@@ -126,6 +166,11 @@ pub struct CheckArgs {
     /// Worker threads (results are identical for any number).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Safety search: bfs (multi-threaded, shortest traces), dfs (single-threaded, least memory,
+    /// traces not shortest) or auto (dfs for the verdicts, bfs only for the shortest traces).
+    #[arg(long, value_enum, value_name = "S", default_value = "bfs")]
+    pub search: crate::run::Search,
 
     /// Print the report as JSON instead of text.
     #[arg(long)]
