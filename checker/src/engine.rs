@@ -283,27 +283,70 @@ where
     Trace { states, actions }
 }
 
-/// A set of nonzero 64-bit fingerprints: open addressing with linear probing in one flat `u64`
-/// array (0 marks an empty slot). The capacity is not a power of two: a slot is found by
-/// multiply-shift ("fastrange"), and the table grows by 1.5× when it is 85 % full, so it holds
-/// between 9.4 and 14 bytes per entry (a `HashSet<u64>` holds 8 bytes plus a control byte per
-/// slot at a load of 44–87 %, 10.3–20.5 bytes per entry, and doubles on growth).
+/// A set of nonzero 64-bit fingerprints for the DFS, split by the fingerprint's low bits into
+/// [`SHARDS`] independent [`Shard`]s. Each shard grows on its own, so growing never holds two
+/// copies of the whole table at once: the peak is the table plus one shard's copy.
 pub struct FingerprintSet {
-    slots: Vec<u64>,
-    len: usize,
+    shards: Vec<Shard>,
 }
+
+/// Shards of a [`FingerprintSet`].
+pub const SHARDS: usize = 64;
 
 impl Default for FingerprintSet {
     fn default() -> Self {
-        FingerprintSet::with_capacity(1 << 12)
+        FingerprintSet {
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+        }
     }
 }
 
 impl FingerprintSet {
+    /// Inserts `fp` (nonzero); returns true when it was not there.
+    #[inline]
+    pub fn insert(&mut self, fp: u64) -> bool {
+        self.shards[fp as usize % SHARDS].insert(fp)
+    }
+
+    pub fn contains(&self, fp: u64) -> bool {
+        self.shards[fp as usize % SHARDS].contains(fp)
+    }
+
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(Shard::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes held by the table.
+    pub fn bytes(&self) -> usize {
+        self.shards.iter().map(Shard::bytes).sum()
+    }
+}
+
+/// One shard of a [`FingerprintSet`]: open addressing with linear probing in one flat `u64`
+/// array (0 marks an empty slot). The capacity is not a power of two: a slot is found by
+/// multiply-shift ("fastrange"), and the table grows by 1.5× when it is 85 % full, so it holds
+/// between 9.4 and 14 bytes per entry (a `HashSet<u64>` holds 8 bytes plus a control byte per
+/// slot at a load of 44–87 %, 10.3–20.5 bytes per entry, and doubles on growth).
+pub struct Shard {
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl Default for Shard {
+    fn default() -> Self {
+        Shard::with_capacity(1 << 10)
+    }
+}
+
+impl Shard {
     const LOAD: f64 = 0.85;
 
-    pub fn with_capacity(cap: usize) -> FingerprintSet {
-        FingerprintSet {
+    pub fn with_capacity(cap: usize) -> Shard {
+        Shard {
             slots: vec![0; cap.max(16)],
             len: 0,
         }
@@ -424,7 +467,7 @@ where
     }
     let start = Instant::now();
     let mut visited = FingerprintSet::default();
-    let mut cut_seen = FingerprintSet::with_capacity(1 << 10);
+    let mut cut_seen = FingerprintSet::default();
     let mut found: Vec<Option<Trace<M>>> = (0..goals.count()).map(|_| None).collect();
     let mut pending = goals.count();
     let mut generated = 0u64;
