@@ -56,7 +56,10 @@ pub struct Measurement {
 
 /// The state properties (invariants and coverage goals): what a safety run checks.
 pub fn state_properties() -> Vec<&'static PropertyDef> {
-    registry().iter().filter(|p| p.is_state_property()).collect()
+    registry()
+        .iter()
+        .filter(|p| p.is_state_property())
+        .collect()
 }
 
 /// Runs one measurement in this process (the child's side).
@@ -194,7 +197,13 @@ pub fn ladder(name: &str) -> Option<Vec<Rung>> {
         ],
         "quick" => vec![
             rung("base", one()),
-            rung("seq_space", Config { seq_space: 4, ..one() }),
+            rung(
+                "seq_space",
+                Config {
+                    seq_space: 4,
+                    ..one()
+                },
+            ),
             rung(
                 "max_in_flight",
                 Config {
@@ -208,8 +217,20 @@ pub fn ladder(name: &str) -> Option<Vec<Rung>> {
             rung("base", d()),
             rung("msl", Config { msl: 2, ..d() }),
             rung("msl", Config { msl: 3, ..d() }),
-            rung("seq_space", Config { seq_space: 4, ..d() }),
-            rung("seq_space", Config { seq_space: 16, ..d() }),
+            rung(
+                "seq_space",
+                Config {
+                    seq_space: 4,
+                    ..d()
+                },
+            ),
+            rung(
+                "seq_space",
+                Config {
+                    seq_space: 16,
+                    ..d()
+                },
+            ),
             rung(
                 "max_in_flight",
                 Config {
@@ -409,7 +430,11 @@ pub fn render(rows: &[Row]) -> String {
         .iter()
         .find(|r| r.mode == Mode::Bfs)
         .and_then(|r| r.m.as_ref().map(|m| m.unique));
-    writeln!(out, "| parameter | configuration | unique states | × first rung |").ok();
+    writeln!(
+        out,
+        "| parameter | configuration | unique states | × first rung |"
+    )
+    .ok();
     writeln!(out, "|---|---|--:|--:|").ok();
     let mut seen = std::collections::HashSet::new();
     for r in rows.iter().filter(|r| r.mode != Mode::Graph) {

@@ -76,7 +76,12 @@ pub struct BenchArgs {
     #[arg(long, value_name = "L", default_value = "quick", value_parser = ["test", "quick", "full"])]
     pub ladder: String,
     /// Thread counts for the BFS runs, comma-separated.
-    #[arg(long, value_name = "N,..", value_delimiter = ',', default_value = "1,2")]
+    #[arg(
+        long,
+        value_name = "N,..",
+        value_delimiter = ',',
+        default_value = "1,2"
+    )]
     pub threads: Vec<usize>,
     /// Give up a single run after this many seconds (its row then says timeout).
     #[arg(long, value_name = "SECS", default_value_t = 900)]

@@ -479,10 +479,10 @@ where
     let mut path_actions: Vec<M::Action> = Vec::new();
 
     let discover = |s: &M::State,
-                        stack: &[Frame<M::State>],
-                        path_actions: &[M::Action],
-                        found: &mut Vec<Option<Trace<M>>>,
-                        pending: &mut usize| {
+                    stack: &[Frame<M::State>],
+                    path_actions: &[M::Action],
+                    found: &mut Vec<Option<Trace<M>>>,
+                    pending: &mut usize| {
         for (i, f) in found.iter_mut().enumerate() {
             if f.is_none() && goals.discovered(model, i, s) {
                 let mut states: Vec<M::State> = stack.iter().map(|fr| fr.state.clone()).collect();
