@@ -67,6 +67,15 @@ pub enum Command {
     /// a scenario file), the path so far is drawn as a sequence chart, and the properties panel
     /// lists tcpmc's properties. Serves until Ctrl-C. Exit status: 0, or 2 on bad input.
     Explore(ExploreArgs),
+    /// Measure a fixed ladder of configurations and print a Markdown table (BENCHMARKS.md).
+    ///
+    /// Each configuration runs the BFS safety check once per thread count, the DFS safety check
+    /// and the liveness graph build, each in a fresh child process so that its peak memory (the
+    /// kernel's VmHWM) is its own. Counts must agree across runs; timings are the machine's.
+    Bench(BenchArgs),
+    /// One measurement of `tcpmc bench` (internal: prints one JSON line).
+    #[command(hide = true)]
+    BenchRun(BenchRunArgs),
 }
 
 /// stateright's habit.
@@ -92,6 +101,42 @@ pub struct ExploreArgs {
 
     #[command(flatten)]
     pub fields: FieldFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// The ladder: test (seconds), quick (a minute or two) or full (BENCHMARKS.md).
+    #[arg(long, value_name = "L", default_value = "quick", value_parser = ["test", "quick", "full"])]
+    pub ladder: String,
+    /// Thread counts for the BFS runs, comma-separated.
+    #[arg(
+        long,
+        value_name = "N,..",
+        value_delimiter = ',',
+        default_value = "1,2"
+    )]
+    pub threads: Vec<usize>,
+    /// Give up a single run after this many seconds (its row then says timeout).
+    #[arg(long, value_name = "SECS", default_value_t = 900)]
+    pub timeout: u64,
+    /// Also write the table to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchRunArgs {
+    #[arg(long, value_enum)]
+    pub mode: crate::bench::Mode,
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// The configuration as JSON.
+    #[arg(long)]
+    pub config_json: String,
+    #[arg(long)]
+    pub first_isn_any: bool,
+    #[arg(long)]
+    pub unsorted_network: bool,
 }
 
 #[derive(Args, Debug)]
@@ -167,6 +212,11 @@ pub struct CheckArgs {
     /// Worker threads (results are identical for any number).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Safety search: bfs (multi-threaded, shortest traces), dfs (single-threaded, least memory,
+    /// traces not shortest) or auto (dfs for the verdicts, bfs only for the shortest traces).
+    #[arg(long, value_enum, value_name = "S", default_value = "bfs")]
+    pub search: crate::run::Search,
 
     /// Print the report as JSON instead of text.
     #[arg(long)]

@@ -1,5 +1,6 @@
 //! `tcpmc`: the command line, the search behind it, scenario replay and the reaction table.
 
+pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod explore;

@@ -1,6 +1,8 @@
 use clap::Parser;
 use std::process::ExitCode;
-use tcpmc::cli::{CheckArgs, Cli, Command, ExploreArgs, ReplayArgs, TableArgs};
+use tcpmc::cli::{
+    BenchArgs, BenchRunArgs, CheckArgs, Cli, Command, ExploreArgs, ReplayArgs, TableArgs,
+};
 use tcpmc::pictures;
 use tcpmc::settings::InputError;
 use tcpmc_properties::{registry, Kind, PropertyDef};
@@ -69,14 +71,24 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Diagram(args) => pictures::config(args.config.as_deref(), args.variant.as_deref(), &args.fields)
-            .and_then(|cfg| pictures::diagram(&cfg, args.out.as_deref()))
-            .map(|()| ExitCode::SUCCESS)
-            .unwrap_or_else(|e| bad_input(&e)),
-        Command::Graph(args) => pictures::config(args.config.as_deref(), args.variant.as_deref(), &args.fields)
-            .and_then(|cfg| pictures::graph(&cfg, &args.out, args.max_states))
-            .map(|()| ExitCode::SUCCESS)
-            .unwrap_or_else(|e| bad_input(&e)),
+        Command::Diagram(args) => pictures::config(
+            args.config.as_deref(),
+            args.variant.as_deref(),
+            &args.fields,
+        )
+        .and_then(|cfg| pictures::diagram(&cfg, args.out.as_deref()))
+        .map(|()| ExitCode::SUCCESS)
+        .unwrap_or_else(|e| bad_input(&e)),
+        Command::Bench(args) => bench(&args).unwrap_or_else(|e| bad_input(&e)),
+        Command::BenchRun(args) => bench_run(&args).unwrap_or_else(|e| bad_input(&e)),
+        Command::Graph(args) => pictures::config(
+            args.config.as_deref(),
+            args.variant.as_deref(),
+            &args.fields,
+        )
+        .and_then(|cfg| pictures::graph(&cfg, &args.out, args.max_states))
+        .map(|()| ExitCode::SUCCESS)
+        .unwrap_or_else(|e| bad_input(&e)),
         Command::Explore(args) => explore(&args).unwrap_or_else(|e| bad_input(&e)),
     }
 }
@@ -110,6 +122,45 @@ fn bad_input(e: &InputError) -> ExitCode {
     ExitCode::from(2)
 }
 
+fn bench(args: &BenchArgs) -> Result<ExitCode, InputError> {
+    use tcpmc::bench;
+    let rungs = bench::ladder(&args.ladder)
+        .ok_or_else(|| InputError(format!("unknown ladder '{}'", args.ladder)))?;
+    if args.threads.contains(&0) {
+        return Err(InputError("--threads must be at least 1".into()));
+    }
+    let timeout = std::time::Duration::from_secs(args.timeout);
+    eprintln!("{}", bench::HEADER);
+    let rows = bench::run_ladder(&rungs, &args.threads, timeout, |r| {
+        eprintln!("{}", bench::render_row(r))
+    })
+    .map_err(InputError)?;
+    let text = bench::render(&rows);
+    print!("{text}");
+    if let Some(path) = &args.out {
+        std::fs::write(path, &text)
+            .map_err(|e| InputError(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(if text.contains("MISMATCH") {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn bench_run(args: &BenchRunArgs) -> Result<ExitCode, InputError> {
+    let mut cfg: tcpmc_model::Config = serde_json::from_str(&args.config_json)
+        .map_err(|e| InputError(format!("bad --config-json: {e}")))?;
+    cfg.validate().map_err(|e| InputError(e.to_string()))?;
+    cfg.first_isn_any = args.first_isn_any;
+    cfg.unsorted_network = args.unsorted_network;
+    let m = tcpmc::bench::measure(&cfg, args.mode, args.threads.max(1));
+    let text = serde_json::to_string(&m)
+        .map_err(|e| InputError(format!("cannot encode the measurement: {e}")))?;
+    println!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn replay(args: &ReplayArgs) -> Result<ExitCode, InputError> {
     let scenario = tcpmc::scenario_file::load(&args.file)?;
     let outcome = tcpmc::replay::run(&scenario);
@@ -140,7 +191,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let cfg = pictures::config(args.config.as_deref(), args.variant.as_deref(), &args.fields)?;
+    let cfg = pictures::config(
+        args.config.as_deref(),
+        args.variant.as_deref(),
+        &args.fields,
+    )?;
     let props: Vec<&'static PropertyDef> = if args.properties.is_empty() {
         registry().iter().collect()
     } else {
@@ -175,6 +230,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
     }
     let opts = tcpmc::run::Options {
         threads,
+        search: args.search,
         stop_early: args.stop_early,
         fairness: tcpmc::run::fairness(args.fair_delivery, args.fair_app),
     };

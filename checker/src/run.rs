@@ -22,10 +22,33 @@ impl Goals<TcpModel> for Selected {
     }
 }
 
+/// How the safety search runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Search {
+    /// Breadth-first, multi-threaded: every trace is a shortest one.
+    #[default]
+    Bfs,
+    /// Depth-first, single-threaded, fingerprints only: least memory; traces are not shortest.
+    Dfs,
+    /// DFS for the verdicts, then BFS only for the properties it discovered (shortest traces).
+    Auto,
+}
+
+impl Search {
+    pub fn name(self) -> &'static str {
+        match self {
+            Search::Bfs => "bfs",
+            Search::Dfs => "dfs",
+            Search::Auto => "auto",
+        }
+    }
+}
+
 /// How a check runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
     pub threads: usize,
+    pub search: Search,
     /// Stop the safety search once every state property is decided.
     pub stop_early: bool,
     pub fairness: Fairness,
@@ -35,6 +58,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             threads: 2,
+            search: Search::Bfs,
             stop_early: false,
             fairness: fairness(false, true),
         }
@@ -95,7 +119,7 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
         .filter(|p| p.is_state_property())
         .collect();
     let goals = Selected(state_props.clone());
-    let outcome = engine::bfs(&model, &goals, opts.threads, opts.stop_early);
+    let outcome = safety_search(&model, &goals, opts);
     let mut by_name = std::collections::HashMap::new();
     for (p, d) in state_props.iter().zip(&outcome.discoveries) {
         let verdict = match (p.kind, d.is_some()) {
@@ -179,6 +203,11 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
         replay.push(format!("--property {}", v.name));
     }
     let seconds = outcome.seconds;
+    let threads = if opts.search == Search::Bfs {
+        opts.threads
+    } else {
+        1
+    };
     CheckReport {
         config: cfg.clone(),
         stats: Stats {
@@ -192,12 +221,76 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
             } else {
                 0.0
             },
-            threads: opts.threads,
+            threads,
+            search: outcome.search.to_string(),
+            table_bytes: outcome.table_bytes,
         },
         graph: graph_stats,
         verdicts,
         complete: outcome.complete,
         replay: replay.join(" "),
+    }
+}
+
+/// What the safety search found, whichever way it ran.
+struct SafetyOutcome {
+    unique: u64,
+    generated: u64,
+    cut: u64,
+    depth: usize,
+    seconds: f64,
+    complete: bool,
+    discoveries: Vec<Option<engine::Trace<TcpModel>>>,
+    search: &'static str,
+    table_bytes: u64,
+}
+
+/// Runs the safety search of `opts.search`. Auto: a DFS decides every verdict with the least
+/// memory; only if it discovered something (a violation, a reached goal) does a BFS, limited to
+/// those properties and stopping once they are discovered, produce the shortest traces.
+fn safety_search(model: &TcpModel, goals: &Selected, opts: Options) -> SafetyOutcome {
+    let from_bfs = |o: engine::Outcome<TcpModel>| SafetyOutcome {
+        unique: o.unique,
+        generated: o.generated,
+        cut: o.cut,
+        depth: o.depth,
+        seconds: o.seconds,
+        complete: o.complete,
+        discoveries: o.discoveries,
+        search: "bfs",
+        table_bytes: o.table_bytes,
+    };
+    match opts.search {
+        Search::Bfs => from_bfs(engine::bfs(model, goals, opts.threads, opts.stop_early)),
+        Search::Dfs | Search::Auto => {
+            let d = engine::dfs(model, goals, opts.stop_early);
+            let mut out = SafetyOutcome {
+                unique: d.unique,
+                generated: d.generated,
+                cut: d.cut,
+                depth: d.max_stack,
+                seconds: d.seconds,
+                complete: d.complete,
+                discoveries: d.discoveries,
+                search: "dfs",
+                table_bytes: d.table_bytes,
+            };
+            if opts.search == Search::Auto {
+                let found: Vec<usize> = (0..goals.0.len())
+                    .filter(|&i| out.discoveries[i].is_some())
+                    .collect();
+                if !found.is_empty() {
+                    let sub = Selected(found.iter().map(|&i| goals.0[i]).collect());
+                    let mut b = engine::bfs(model, &sub, opts.threads, true);
+                    for (k, &i) in found.iter().enumerate() {
+                        out.discoveries[i] = b.discoveries[k].take();
+                    }
+                    out.seconds += b.seconds;
+                    out.search = "dfs+bfs";
+                }
+            }
+            out
+        }
     }
 }
 

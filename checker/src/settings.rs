@@ -62,6 +62,8 @@ pub fn merge(base: Config, overrides: &[(&str, Value)]) -> Result<Config, InputE
     let cfg: Config = serde_json::from_value(v).map_err(|e| InputError(e.to_string()))?;
     Ok(Config {
         mutation: base.mutation,
+        first_isn_any: base.first_isn_any,
+        unsorted_network: base.unsorted_network,
         ..cfg
     })
 }

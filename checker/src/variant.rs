@@ -148,7 +148,9 @@ pub const VARIANTS: &[Variant] = &[
 
 fn find(name: &str) -> Result<&'static Variant, InputError> {
     VARIANTS.iter().find(|v| v.name == name).ok_or_else(|| {
-        InputError(format!("unknown variant '{name}' (tcpmc variants lists them)"))
+        InputError(format!(
+            "unknown variant '{name}' (tcpmc variants lists them)"
+        ))
     })
 }
 
@@ -166,12 +168,19 @@ pub fn variant_fields(spec: &str) -> Result<Vec<(String, Value)>, InputError> {
         let mut fields: Vec<(String, Value)> = v
             .fields
             .iter()
-            .map(|(f, j)| (f.to_string(), serde_json::from_str(j).unwrap_or(Value::Null)))
+            .map(|(f, j)| {
+                (
+                    f.to_string(),
+                    serde_json::from_str(j).unwrap_or(Value::Null),
+                )
+            })
             .collect();
         match (name, arg) {
             ("short-time-wait", Some(n)) => {
                 let ticks: u8 = n.parse().map_err(|_| {
-                    InputError(format!("variant short-time-wait={n}: N must be a number of ticks"))
+                    InputError(format!(
+                        "variant short-time-wait={n}: N must be a number of ticks"
+                    ))
                 })?;
                 fields = vec![("time_wait".into(), Value::from(ticks))];
             }
@@ -220,7 +229,10 @@ pub fn variant_fields(spec: &str) -> Result<Vec<(String, Value)>, InputError> {
 /// The configuration a variant list stands for, on top of `base`.
 pub fn apply_variants(base: Config, spec: &str) -> Result<Config, InputError> {
     let fields = variant_fields(spec)?;
-    let refs: Vec<(&str, Value)> = fields.iter().map(|(f, v)| (f.as_str(), v.clone())).collect();
+    let refs: Vec<(&str, Value)> = fields
+        .iter()
+        .map(|(f, v)| (f.as_str(), v.clone()))
+        .collect();
     crate::settings::apply(base, &refs)
 }
 
@@ -237,24 +249,36 @@ mod tests {
     #[test]
     fn a_base_and_modifiers_combine() {
         let c = variant_config("linux,rfc1337").unwrap();
-        assert_eq!((c.msl, c.time_wait, c.rst_in_time_wait), (2, Some(1), RstInTimeWait::Ignore));
+        assert_eq!(
+            (c.msl, c.time_wait, c.rst_in_time_wait),
+            (2, Some(1), RstInTimeWait::Ignore)
+        );
     }
 
     #[test]
     fn incompatible_variants_are_refused() {
         let e = variant_config("rfc9293,linux").unwrap_err();
-        assert_eq!(e.0, "variants rfc9293 and linux are incompatible: both describe a whole stack");
+        assert_eq!(
+            e.0,
+            "variants rfc9293 and linux are incompatible: both describe a whole stack"
+        );
         let e = variant_config("no-time-wait,short-time-wait").unwrap_err();
         assert_eq!(
             e.0,
             "variants no-time-wait and short-time-wait are incompatible: they set time_wait to 0 and 1"
         );
-        assert!(variant_config("nope").unwrap_err().0.contains("unknown variant 'nope'"));
+        assert!(variant_config("nope")
+            .unwrap_err()
+            .0
+            .contains("unknown variant 'nope'"));
     }
 
     #[test]
     fn short_time_wait_takes_its_length() {
-        assert_eq!(variant_config("short-time-wait=3").unwrap().time_wait, Some(3));
+        assert_eq!(
+            variant_config("short-time-wait=3").unwrap().time_wait,
+            Some(3)
+        );
         assert!(variant_config("no-time-wait=3").is_err());
     }
 

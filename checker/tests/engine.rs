@@ -162,3 +162,155 @@ fn results_do_not_depend_on_the_thread_count() {
     }
     assert!(one.violated(), "the comparison covers counterexamples");
 }
+
+fn with_search(
+    cfg: &Config,
+    props: &[&'static PropertyDef],
+    search: tcpmc::run::Search,
+) -> tcpmc_reports::CheckReport {
+    tcpmc::run::check_with(
+        cfg,
+        props,
+        tcpmc::run::Options {
+            threads: 2,
+            search,
+            ..tcpmc::run::Options::default()
+        },
+    )
+}
+
+fn state_props() -> Vec<&'static PropertyDef> {
+    registry()
+        .iter()
+        .filter(|p| p.is_state_property())
+        .collect()
+}
+
+/// Verdict names and kinds only (DFS traces are not the shortest).
+fn verdicts(r: &tcpmc_reports::CheckReport) -> Vec<(String, tcpmc_reports::VerdictKind)> {
+    r.verdicts
+        .iter()
+        .map(|v| (v.name.clone(), v.verdict))
+        .collect()
+}
+
+/// Holding and violating configurations: the DFS visits exactly the BFS's states, decides the
+/// same verdicts, and auto (DFS, then BFS for the discoveries) prints the BFS's shortest traces.
+#[test]
+fn dfs_and_auto_agree_with_bfs() {
+    use tcpmc::run::Search;
+    let violating = Config {
+        isn: IsnPolicy::Any,
+        incarnations: 2,
+        data_b: 0,
+        ..one_incarnation()
+    };
+    for cfg in [tiny(), one_incarnation(), violating] {
+        let props = state_props();
+        let bfs = with_search(&cfg, &props, Search::Bfs);
+        let dfs = with_search(&cfg, &props, Search::Dfs);
+        let auto = with_search(&cfg, &props, Search::Auto);
+        for r in [&dfs, &auto] {
+            assert_eq!(
+                (
+                    r.stats.unique_states,
+                    r.stats.generated_states,
+                    r.stats.states_cut
+                ),
+                (
+                    bfs.stats.unique_states,
+                    bfs.stats.generated_states,
+                    bfs.stats.states_cut
+                )
+            );
+            assert_eq!(verdicts(r), verdicts(&bfs));
+        }
+        assert_eq!(
+            serde_json::to_string(&auto.verdicts).unwrap(),
+            serde_json::to_string(&bfs.verdicts).unwrap(),
+            "auto's traces are the shortest"
+        );
+    }
+}
+
+/// The DFS's trace is a real path: every step is an enabled action leading to the next state.
+#[test]
+fn dfs_traces_are_paths_to_a_violation() {
+    let cfg = Config {
+        time_wait: Some(0),
+        data_b: 0,
+        a_listens: false,
+        ..Config::default()
+    };
+    let p = prop("normal-close-never-reset");
+    let r = with_search(&cfg, &[p], tcpmc::run::Search::Dfs);
+    assert!(r.violated());
+    let steps = r.verdicts[0].steps.as_ref().expect("a trace");
+    assert!(steps.len() > 10, "at least the shortest (10 steps)");
+}
+
+/// Symmetry reductions already in the model, tested: letting an endpoint's first ISS be any
+/// value (no rotation of the sequence space), or keeping segments in send order (no canonical
+/// multiset), changes the state count but no verdict, on the baseline's rules.
+#[test]
+fn symmetry_reductions_change_no_verdict() {
+    for cfg in [tiny(), one_incarnation()] {
+        let props = state_props();
+        let reduced = with_search(&cfg, &props, tcpmc::run::Search::Dfs);
+        for lifted in [
+            Config {
+                first_isn_any: true,
+                ..cfg.clone()
+            },
+            Config {
+                unsorted_network: true,
+                ..cfg.clone()
+            },
+        ] {
+            let full = with_search(&lifted, &props, tcpmc::run::Search::Dfs);
+            assert_eq!(verdicts(&full), verdicts(&reduced));
+            assert!(full.stats.unique_states > reduced.stats.unique_states);
+        }
+    }
+}
+
+/// A known gap, found by the test above on a violating configuration: the rotation is not an
+/// exact symmetry. The RST answering a segment without ACK carries the absolute SEQ=0 (RFC 9293
+/// §3.10.7.1), which coincides with the rotated first ISS. With `isn = any` and two
+/// incarnations, a first ISS other than 0 reaches an assassination that ISS 0 does not. The
+/// canonical network order, in contrast, is exact.
+#[test]
+fn rotation_symmetry_is_not_exact_because_rst_seq_is_absolute_zero() {
+    let cfg = Config {
+        isn: IsnPolicy::Any,
+        incarnations: 2,
+        data_b: 0,
+        ..tiny()
+    };
+    let props = state_props();
+    let reduced = with_search(&cfg, &props, tcpmc::run::Search::Dfs);
+    let unsorted = with_search(
+        &Config {
+            unsorted_network: true,
+            ..cfg.clone()
+        },
+        &props,
+        tcpmc::run::Search::Dfs,
+    );
+    assert_eq!(verdicts(&unsorted), verdicts(&reduced));
+    let any = with_search(
+        &Config {
+            first_isn_any: true,
+            ..cfg.clone()
+        },
+        &props,
+        tcpmc::run::Search::Dfs,
+    );
+    let differ: Vec<String> = verdicts(&any)
+        .into_iter()
+        .zip(verdicts(&reduced))
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| format!("{} {:?}", a.0, a.1))
+        .collect();
+    assert_eq!(differ, ["no-assassination Violated"]);
+}

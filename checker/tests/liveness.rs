@@ -23,6 +23,7 @@ fn reduced() -> Config {
 
 fn run(cfg: &Config, name: &str, delivery: bool, app: bool) -> CheckReport {
     let opts = Options {
+        search: tcpmc::run::Search::Bfs,
         threads: 2,
         stop_early: false,
         fairness: fairness(delivery, app),
@@ -159,6 +160,7 @@ fn every_lasso_replays_through_the_model_and_closes_its_cycle() {
     };
     let model = TcpModel::new(cfg.clone());
     let opts = Options {
+        search: tcpmc::run::Search::Bfs,
         fairness: fairness(true, true),
         ..Options::default()
     };

@@ -43,7 +43,7 @@ pub(crate) fn deliver(ctx: &mut Ctx, i: usize, iss: u8) -> Option<()> {
     // A receiver that opens a connection picks an ISS its policy allows (and no other).
     let receiver = *ctx.ep(to);
     if delivery_chooses_iss(ctx.cfg, &receiver, &seg)
-        && !crate::user::isn_choices(ctx.cfg, &receiver).contains(&iss)
+        && !crate::user::isn_choices(ctx.cfg, &receiver).any(|c| c == iss)
     {
         return None;
     }
@@ -160,7 +160,10 @@ fn open_on_syn(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8, passive: bool) {
     e.iss = iss;
     e.snd_una = iss;
     e.snd_nxt = space.add(iss, 1);
-    e.timer = Timer { kind: TimerKind::Retransmit, ticks: rto };
+    e.timer = Timer {
+        kind: TimerKind::Retransmit,
+        ticks: rto,
+    };
     e.retries = 0;
     e.sent = 0;
     e.unread = 0;

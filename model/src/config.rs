@@ -146,6 +146,14 @@ pub struct Config {
     pub b_connects: bool,
     #[serde(skip)]
     pub mutation: Mutation,
+    /// Benchmarks and tests only: an endpoint's first ISS may be any value, not just 0 (lifts
+    /// the sequence-space rotation symmetry, to show it changes no verdict). Never set by the CLI.
+    #[serde(skip)]
+    pub first_isn_any: bool,
+    /// Benchmarks and tests only: keep segments in flight in send order instead of the canonical
+    /// sorted order (lifts the network's multiset symmetry). Never set by the CLI.
+    #[serde(skip)]
+    pub unsorted_network: bool,
 }
 
 impl Default for Config {
@@ -182,6 +190,8 @@ impl Default for Config {
             a_listens: true,
             b_connects: true,
             mutation: Mutation::None,
+            first_isn_any: false,
+            unsorted_network: false,
         }
     }
 }

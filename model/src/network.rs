@@ -29,12 +29,18 @@ impl Network {
 
     /// Inserts in sorted position. Returns false when `cap` segments are already in flight.
     pub fn push(&mut self, seg: Segment, cap: usize) -> bool {
+        self.push_ordered(seg, cap, true)
+    }
+
+    /// Inserts in sorted position, or at the end when `sorted` is false (send order: no
+    /// canonical form, only for measuring what the sorting saves).
+    pub fn push_ordered(&mut self, seg: Segment, cap: usize, sorted: bool) -> bool {
         let n = self.len as usize;
         if n >= cap.min(MAX_NET) {
             return false;
         }
         let mut i = n;
-        while i > 0 && self.segs[i - 1] > seg {
+        while sorted && i > 0 && self.segs[i - 1] > seg {
             self.segs[i] = self.segs[i - 1];
             i -= 1;
         }

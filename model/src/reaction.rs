@@ -307,10 +307,7 @@ fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Reaction {
     let mut s = State::initial();
     s.ep = [receiver, endpoint_in(Established)];
     s.next_conn = receiver.conn + 1;
-    let iss = crate::user::isn_choices(cfg, &receiver)
-        .first()
-        .copied()
-        .unwrap_or(0);
+    let iss = crate::user::isn_choices(cfg, &receiver).next().unwrap_or(0);
     let (reply, reply_numbers, next_state, application) =
         if s.net.push(seg, cfg.max_in_flight.into()) {
             match apply(cfg, &s, Action::Deliver(0, iss)) {

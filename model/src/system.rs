@@ -143,7 +143,11 @@ impl Ctx<'_> {
             conn,
             age: 0,
         };
-        if !self.s.net.push(seg, self.cfg.max_in_flight as usize)
+        let sorted = !self.cfg.unsorted_network;
+        if !self
+            .s
+            .net
+            .push_ordered(seg, self.cfg.max_in_flight as usize, sorted)
             && self.cfg.network_full == NetworkFull::Cut
         {
             self.s.cut = true;
@@ -183,7 +187,11 @@ pub fn apply(cfg: &Config, state: &State, action: Action) -> Option<State> {
                 return None;
             }
             let seg = ctx.s.net.get(i as usize);
-            if !ctx.s.net.push(seg, cfg.max_in_flight as usize) {
+            if !ctx
+                .s
+                .net
+                .push_ordered(seg, cfg.max_in_flight as usize, !cfg.unsorted_network)
+            {
                 return None;
             }
             Some(())

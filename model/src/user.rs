@@ -9,25 +9,53 @@ use crate::system::{Action, Ctx, State};
 use crate::tcp_state::TcpState::*;
 
 /// The ISS values the policy allows for the endpoint's next connection (DESIGN §6). An endpoint's
-/// first ISS is 0: rotating each direction's sequence space is a sound symmetry.
-pub fn isn_choices(cfg: &Config, e: &Endpoint) -> Vec<u8> {
+/// first ISS is 0: rotating each direction's sequence space is a sound symmetry (the hidden
+/// `Config::first_isn_any` lifts it, to prove that it changes no verdict). No allocation: this
+/// runs for every state with a CLOSED or LISTEN endpoint.
+pub fn isn_choices(cfg: &Config, e: &Endpoint) -> IsnChoices {
     let space = SeqSpace { n: cfg.seq_space };
-    if !e.has(app::USED) {
-        return vec![0];
-    }
-    let (start, count) = match cfg.isn {
-        IsnPolicy::Any => (0, cfg.seq_space),
-        // Strictly after the previous ISS, inside the previous range or just beyond it.
-        IsnPolicy::Forward => (
-            space.add(e.iss, 1),
-            space.sub(e.snd_nxt, e.iss).saturating_sub(1) + cfg.isn_choices,
-        ),
-        // Beyond every number the previous incarnation used.
-        IsnPolicy::Ahead => (e.snd_nxt, cfg.isn_choices),
+    let (start, count) = if !e.has(app::USED) {
+        (0, if cfg.first_isn_any { cfg.seq_space } else { 1 })
+    } else {
+        match cfg.isn {
+            IsnPolicy::Any => (0, cfg.seq_space),
+            // Strictly after the previous ISS, inside the previous range or just beyond it.
+            IsnPolicy::Forward => (
+                space.add(e.iss, 1),
+                space.sub(e.snd_nxt, e.iss).saturating_sub(1) + cfg.isn_choices,
+            ),
+            // Beyond every number the previous incarnation used.
+            IsnPolicy::Ahead => (e.snd_nxt, cfg.isn_choices),
+        }
     };
-    (0..count.min(cfg.seq_space))
-        .map(|k| space.add(start, k))
-        .collect()
+    IsnChoices {
+        space,
+        start,
+        k: 0,
+        count: count.min(cfg.seq_space),
+    }
+}
+
+/// The ISS values of [`isn_choices`], in order: `start`, `start + 1`, … modulo the space.
+#[derive(Clone, Copy, Debug)]
+pub struct IsnChoices {
+    space: SeqSpace,
+    start: u8,
+    k: u8,
+    count: u8,
+}
+
+impl Iterator for IsnChoices {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if self.k >= self.count {
+            return None;
+        }
+        let v = self.space.add(self.start, self.k);
+        self.k += 1;
+        Some(v)
+    }
 }
 
 /// Pushes the user calls enabled for `side`.
@@ -85,7 +113,7 @@ pub(crate) fn connect(ctx: &mut Ctx, side: Side, iss: u8) -> Option<()> {
         || !may_connect
         || e.timer.kind == TimerKind::Quiet
         || ctx.s.next_conn > ctx.cfg.incarnations
-        || !isn_choices(ctx.cfg, &e).contains(&iss)
+        || !isn_choices(ctx.cfg, &e).any(|v| v == iss)
     {
         return None;
     }

@@ -16,6 +16,11 @@ pub struct Stats {
     pub seconds: f64,
     pub states_per_second: f64,
     pub threads: usize,
+    /// How the safety search ran: `bfs`, `dfs`, or `dfs+bfs` (auto: DFS for the verdicts, BFS
+    /// only for the shortest counterexamples). With a DFS, `depth` is the deepest DFS stack.
+    pub search: String,
+    /// Bytes held by the search's visited-state table(s) at the end.
+    pub table_bytes: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

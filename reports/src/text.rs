@@ -95,16 +95,26 @@ pub fn render(r: &CheckReport) -> String {
     let mut out = String::new();
     let st = &r.stats;
     writeln!(out, "configuration: {}", config_line(&r.config)).ok();
+    let depth = if st.search == "bfs" {
+        "depth"
+    } else {
+        "max DFS stack"
+    };
     writeln!(
         out,
-        "states: {} unique, {} generated, depth {}, {:.2} s, {:.0} states/s, {} thread{}",
+        "states: {} unique, {} generated, {depth} {}, {:.2} s, {:.0} states/s, {} thread{}{}",
         st.unique_states,
         st.generated_states,
         st.depth,
         st.seconds,
         st.states_per_second,
         st.threads,
-        if st.threads == 1 { "" } else { "s" }
+        if st.threads == 1 { "" } else { "s" },
+        if st.search == "bfs" {
+            String::new()
+        } else {
+            format!(", search {}", st.search)
+        }
     )
     .ok();
     if st.states_cut > 0 {
