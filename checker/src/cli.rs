@@ -49,6 +49,20 @@ pub enum Command {
     Table(TableArgs),
     /// List the named variants: stacks (one at a time) and modifiers (combine with --variant A,B).
     Variants,
+    /// Check every variant × parameter value and print the matrix variant × property.
+    ///
+    /// Each run is one check (single-threaded); runs go in parallel (--jobs). Cells: HOLDS,
+    /// VIOLATED (counterexample steps), REACHED / NOT REACHED. Markdown on stdout (--json for
+    /// JSON); with --out DIR each violated run's counterexample files go to DIR/<run>/ and the
+    /// matrix to DIR/sweep.md and DIR/sweep.json. Exit status: 0, or 2 on bad input.
+    Sweep(SweepArgs),
+    /// Find the smallest value of an integer parameter for which the chosen properties hold.
+    ///
+    /// Checks every value from --from to --to (monotonicity is checked, not assumed), prints the
+    /// verdict per value, the smallest value from which all later ones hold, and the shortest
+    /// counterexample for the value just below it. Exit status: 0 a value was found, 1 none in
+    /// the range holds, 2 bad input.
+    Minimize(MinimizeArgs),
     /// Draw each endpoint's TCP state diagram as the model explores it, against RFC 9293 §3.3.2.
     ///
     /// Explores the whole state space of the configuration and projects every transition onto
@@ -91,7 +105,7 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
 
-    /// Start from this variant (only `baseline` exists yet).
+    /// Start from these variants (comma-separated; `tcpmc variants` lists them).
     #[arg(long, value_name = "V", default_value = crate::variant::BASELINE)]
     pub variant: String,
 
@@ -148,7 +162,7 @@ pub struct ReplayArgs {
 
 #[derive(Args, Debug)]
 pub struct TableArgs {
-    /// The variant whose rules to tabulate (only `baseline` exists yet).
+    /// The variants whose rules to tabulate (comma-separated; `tcpmc variants` lists them).
     #[arg(long, value_name = "V", default_value = crate::variant::BASELINE)]
     pub variant: String,
     /// Output format.
@@ -247,6 +261,91 @@ pub struct CheckArgs {
     /// Apply named variants (comma-separated; `tcpmc variants` lists them) before the field flags.
     #[arg(long, value_name = "V[,V...]")]
     pub variant: Option<String>,
+
+    #[command(flatten)]
+    pub fields: FieldFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Variants to sweep, comma-separated; combine several in one run with `+` (rfc9293+rfc1337).
+    #[arg(
+        long,
+        value_name = "V,...",
+        value_delimiter = ',',
+        default_value = "baseline"
+    )]
+    pub variants: Vec<String>,
+
+    /// An integer field and its values: NAME=A..B (inclusive) or NAME=A,B,C (repeatable: all
+    /// combinations).
+    #[arg(long, value_name = "NAME=RANGE")]
+    pub param: Vec<String>,
+
+    /// Properties (the matrix's columns; repeatable). Default: every invariant.
+    #[arg(long = "property", value_name = "NAME")]
+    pub properties: Vec<String>,
+
+    /// Write each violated run's counterexample files, sweep.md and sweep.json under DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Runs at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Print the matrix as JSON instead of Markdown.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct MinimizeArgs {
+    /// The integer field to minimize (e.g. time_wait).
+    #[arg(long, value_name = "NAME")]
+    pub param: String,
+
+    /// Smallest value tried.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub from: u8,
+
+    /// Largest value tried.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub to: u8,
+
+    /// Properties that must hold (repeatable). Default: every invariant.
+    #[arg(long = "property", value_name = "NAME")]
+    pub properties: Vec<String>,
+
+    /// Apply named variants (comma-separated) before the field flags.
+    #[arg(long, value_name = "V[,V...]")]
+    pub variant: Option<String>,
+
+    /// Runs at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+/// Configuration file, liveness fairness and field flags, shared by sweep and minimize.
+#[derive(Args, Debug)]
+pub struct SharedArgs {
+    /// Read the base configuration from FILE (.toml or .json).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Liveness: strong fairness of delivery for each direction and kind of segment.
+    #[arg(long)]
+    pub fair_delivery: bool,
+
+    /// Liveness: an application that can close eventually does.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub fair_app: bool,
 
     #[command(flatten)]
     pub fields: FieldFlags,

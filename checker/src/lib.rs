@@ -12,5 +12,6 @@ pub mod replay;
 pub mod run;
 pub mod scenario_file;
 pub mod settings;
+pub mod sweep;
 pub mod table;
 pub mod variant;

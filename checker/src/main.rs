@@ -1,7 +1,8 @@
 use clap::Parser;
 use std::process::ExitCode;
 use tcpmc::cli::{
-    BenchArgs, BenchRunArgs, CheckArgs, Cli, Command, ExploreArgs, ReplayArgs, TableArgs,
+    BenchArgs, BenchRunArgs, CheckArgs, Cli, Command, ExploreArgs, MinimizeArgs, ReplayArgs,
+    SweepArgs, TableArgs,
 };
 use tcpmc::pictures;
 use tcpmc::settings::InputError;
@@ -61,6 +62,8 @@ fn main() -> ExitCode {
         },
         Command::Replay(args) => replay(&args).unwrap_or_else(|e| bad_input(&e)),
         Command::Table(args) => table(&args).unwrap_or_else(|e| bad_input(&e)),
+        Command::Sweep(args) => sweep(&args).unwrap_or_else(|e| bad_input(&e)),
+        Command::Minimize(args) => minimize(&args).unwrap_or_else(|e| bad_input(&e)),
         Command::Variants => {
             for v in tcpmc::variant::VARIANTS {
                 let role = match v.role {
@@ -114,6 +117,199 @@ fn explore(args: &ExploreArgs) -> Result<ExitCode, InputError> {
     let _ = std::io::stdout().flush();
     tcpmc::explorer::serve(cfg, addr);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The named properties, or `default` when none is named.
+fn select_properties(
+    names: &[String],
+    default: impl Fn(&PropertyDef) -> bool,
+) -> Result<Vec<&'static PropertyDef>, InputError> {
+    if names.is_empty() {
+        return Ok(registry().iter().filter(|p| default(p)).collect());
+    }
+    let mut chosen: Vec<&'static PropertyDef> = Vec::new();
+    for name in names {
+        let p = tcpmc_properties::find(name).ok_or_else(|| {
+            InputError(format!(
+                "unknown property '{name}' (tcpmc check --list shows them)"
+            ))
+        })?;
+        if !chosen.iter().any(|c| c.name == p.name) {
+            chosen.push(p);
+        }
+    }
+    Ok(chosen)
+}
+
+fn jobs(requested: Option<usize>) -> Result<usize, InputError> {
+    match requested {
+        Some(0) => Err(InputError("--jobs must be at least 1".into())),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)),
+    }
+}
+
+/// `tcpmc sweep`: the matrix variant × property.
+fn sweep(args: &SweepArgs) -> Result<ExitCode, InputError> {
+    use tcpmc::sweep;
+    let params = args
+        .param
+        .iter()
+        .map(|p| sweep::parse_param(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let props = select_properties(&args.properties, |p| p.kind == Kind::Invariant)?;
+    let overrides = args.shared.fields.overrides();
+    let runs = sweep::plan(
+        args.shared.config.as_deref(),
+        &args.variants,
+        &params,
+        &overrides,
+    )?;
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            InputError(format!(
+                "cannot create --out directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    let opts = tcpmc::run::Options {
+        threads: 1,
+        stop_early: false,
+        fairness: tcpmc::run::fairness(args.shared.fair_delivery, args.shared.fair_app),
+        ..tcpmc::run::Options::default()
+    };
+    let reports = sweep::run_all(&runs, &props, opts, jobs(args.jobs)?, true);
+    let rows = sweep::rows(&runs, &reports, args.out.as_deref())?;
+    let md = sweep::markdown(&rows);
+    let json = serde_json::to_string_pretty(&rows)
+        .map_err(|e| InputError(format!("cannot encode the matrix: {e}")))?;
+    if let Some(dir) = &args.out {
+        for (name, text) in [("sweep.md", &md), ("sweep.json", &json)] {
+            std::fs::write(dir.join(name), text).map_err(|e| {
+                InputError(format!("cannot write {}: {e}", dir.join(name).display()))
+            })?;
+        }
+    }
+    if args.json {
+        println!("{json}");
+    } else {
+        print!("{md}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tcpmc minimize`: the smallest value of a parameter for which the properties hold.
+fn minimize(args: &MinimizeArgs) -> Result<ExitCode, InputError> {
+    use tcpmc::sweep;
+    let field = args.param.replace('-', "_");
+    sweep::check_integer_field(&field)?;
+    if args.from > args.to {
+        return Err(InputError(format!(
+            "--from {} is above --to {}",
+            args.from, args.to
+        )));
+    }
+    let props = select_properties(&args.properties, |p| p.kind == Kind::Invariant)?;
+    let param = sweep::Param {
+        field: field.clone(),
+        values: (args.from..=args.to).collect(),
+    };
+    let variant = args.variant.clone().unwrap_or_else(|| "baseline".into());
+    let overrides = args.shared.fields.overrides();
+    let runs = sweep::plan(
+        args.shared.config.as_deref(),
+        &[variant],
+        &[param],
+        &overrides,
+    )?;
+    let opts = tcpmc::run::Options {
+        threads: 1,
+        stop_early: false,
+        fairness: tcpmc::run::fairness(args.shared.fair_delivery, args.shared.fair_app),
+        ..tcpmc::run::Options::default()
+    };
+    let reports = sweep::run_all(&runs, &props, opts, jobs(args.jobs)?, true);
+    let trials: Vec<sweep::Trial> = runs
+        .iter()
+        .zip(&reports)
+        .map(|(r, rep)| sweep::Trial {
+            value: r.params[0].1,
+            holds: !rep.violated(),
+        })
+        .collect();
+    for (t, rep) in trials.iter().zip(&reports) {
+        let broken: Vec<String> = rep
+            .verdicts
+            .iter()
+            .filter(|v| v.verdict == tcpmc_reports::VerdictKind::Violated)
+            .map(|v| {
+                format!(
+                    "{} ({})",
+                    v.name,
+                    v.steps.as_ref().map_or(0, |s| s.len() - 1)
+                )
+            })
+            .collect();
+        let verdict = if t.holds {
+            "HOLDS".to_string()
+        } else {
+            format!("VIOLATED: {}", broken.join(", "))
+        };
+        println!("{field}={:<3} {verdict}", t.value);
+    }
+    let (smallest, monotone) = sweep::smallest_safe(&trials);
+    if !monotone {
+        let odd: Vec<String> = trials
+            .iter()
+            .filter(|t| t.holds && smallest.is_none_or(|s| t.value < s))
+            .map(|t| t.value.to_string())
+            .collect();
+        println!(
+            "not monotone: the properties also hold at {field}={} below the threshold",
+            odd.join(",")
+        );
+    }
+    match smallest {
+        None => {
+            println!(
+                "no value of {field} in {}..={} makes the properties hold",
+                args.from, args.to
+            );
+            Ok(ExitCode::from(1))
+        }
+        Some(v) if v == args.from => {
+            println!("smallest {field}: {v} (the properties hold from the start of the range)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(v) => {
+            println!("smallest {field}: {v}");
+            let below = &reports[(v - args.from - 1) as usize];
+            if let Some(viol) = below
+                .verdicts
+                .iter()
+                .filter(|x| x.verdict == tcpmc_reports::VerdictKind::Violated)
+                .min_by_key(|x| x.steps.as_ref().map_or(usize::MAX, |s| s.len()))
+            {
+                println!(
+                    "\nat {field}={}: VIOLATED {} — {}",
+                    v - 1,
+                    viol.name,
+                    viol.description
+                );
+                print!(
+                    "{}",
+                    tcpmc_reports::text::lasso(
+                        viol.steps.as_deref().unwrap_or(&[]),
+                        viol.loop_start
+                    )
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 /// Bad input: one line on stderr, exit status 2.

@@ -236,11 +236,11 @@ fn a_counterexample_found_by_run_to_completion_opens_from_the_properties() {
 
 #[test]
 fn bad_input_is_one_line_and_status_2() {
-    let o = tcpmc(&["explore", "--variant", "linux"]);
+    let o = tcpmc(&["explore", "--variant", "solaris"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "tcpmc: unknown variant 'linux' (no variants exist yet)\n"
+        "tcpmc: unknown variant 'solaris' (tcpmc variants lists them)\n"
     );
     let o = tcpmc(&["explore", "--msl", "0"]);
     assert_eq!(o.status.code(), Some(2));
