@@ -592,3 +592,55 @@ fn test_closed_connect_in_quiet_time() {
     };
     assert!(apply(&cfg(), &with_a(e), Action::Connect(Side::A, 0)).is_none());
 }
+
+#[test]
+fn test_time_wait_syn_reopens_with_tw_reuse() {
+    // RFC 9293 MAY-2: a SYN beyond the old connection's numbers reopens it from TIME-WAIT: a new
+    // ISS beyond the old range (policy `ahead`), SYN,ACK, SYN-RECEIVED in the SYN's connection.
+    let c = Config {
+        tw_reuse: true,
+        ..cfg()
+    };
+    let syn = Segment {
+        conn: 2,
+        ..seg(SYN, 2, 0, 0)
+    };
+    let st = deliver_with(&c, ep(TimeWait), Endpoint::default(), syn, 2);
+    assert_eq!(
+        (st.ep[0].state, st.ep[0].conn, st.ep[0].iss),
+        (SynReceived, 2, 2)
+    );
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, r.ack), (SYN | ACK, 2, 3));
+    // An ISS the policy does not allow is not a choice.
+    let mut s = State::initial();
+    s.ep[0] = ep(TimeWait);
+    s.net.push(syn, 6);
+    assert!(apply(&c, &s, Action::Deliver(0, 0)).is_none());
+    // Without the option the SYN draws a challenge ACK.
+    assert_eq!(deliver(ep(TimeWait), syn).ep[0].state, TimeWait);
+}
+
+#[test]
+fn test_established_old_segment_with_timestamps() {
+    // RFC 7323 §5.3 PAWS: a non-RST segment with an older timestamp (an older connection) is
+    // acknowledged and dropped; RSTs are exempt (§4.2).
+    let c = Config {
+        timestamps: true,
+        ..cfg()
+    };
+    let e = Endpoint {
+        conn: 2,
+        ..ep(Established)
+    };
+    let old_data = seg(ACK, 1, 1, 1);
+    let st = deliver_with(&c, e, Endpoint::default(), old_data, 0);
+    assert_eq!((st.ep[0].rcv_nxt, st.ep[0].unread), (1, 0));
+    assert_eq!(only_reply(&st).flags, ACK);
+    let st = deliver_with(&c, e, Endpoint::default(), seg(RST, 1, 0, 0), 0);
+    assert_eq!(st.ep[0].state, Closed);
+    // Without timestamps the same data is accepted (and is stale: H1).
+    let st = deliver_with(&cfg(), e, Endpoint::default(), old_data, 0);
+    assert_eq!(st.ep[0].rcv_nxt, 2);
+    assert_ne!(st.ghost & ghost::STALE_DATA, 0);
+}

@@ -115,9 +115,10 @@ try {
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log(`screenshot: ${screenshot}`);
   }
-  console.log('PASS');
+  console.log('browser: 1 passed, 0 failed');
 } catch (e) {
   console.error(`FAIL: ${e.message}`);
+  console.log('browser: 0 passed, 1 failed');
   process.exitCode = 1;
 } finally {
   if (browser) await browser.close();
