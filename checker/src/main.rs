@@ -141,14 +141,29 @@ fn select_properties(
     Ok(chosen)
 }
 
-fn jobs(requested: Option<usize>) -> Result<usize, InputError> {
+/// A count flag (`--jobs`, `--threads`): at least 1, the number of cores when not given.
+fn count(flag: &str, requested: Option<usize>) -> Result<usize, InputError> {
     match requested {
-        Some(0) => Err(InputError("--jobs must be at least 1".into())),
+        Some(0) => Err(InputError(format!("--{flag} must be at least 1"))),
         Some(n) => Ok(n),
         None => Ok(std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)),
     }
+}
+
+fn jobs(requested: Option<usize>) -> Result<usize, InputError> {
+    count("jobs", requested)
+}
+
+/// Creates an `--out` directory before a long search, so a bad path fails at once.
+fn create_out_dir(dir: &std::path::Path) -> Result<(), InputError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        InputError(format!(
+            "cannot create --out directory {}: {e}",
+            dir.display()
+        ))
+    })
 }
 
 /// `tcpmc sweep`: the matrix variant × property.
@@ -168,12 +183,7 @@ fn sweep(args: &SweepArgs) -> Result<ExitCode, InputError> {
         &overrides,
     )?;
     if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            InputError(format!(
-                "cannot create --out directory {}: {e}",
-                dir.display()
-            ))
-        })?;
+        create_out_dir(dir)?;
     }
     let opts = tcpmc::run::Options {
         threads: 1,
@@ -392,37 +402,10 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
         args.variant.as_deref(),
         &args.fields,
     )?;
-    let props: Vec<&'static PropertyDef> = if args.properties.is_empty() {
-        registry().iter().collect()
-    } else {
-        let mut chosen = Vec::new();
-        for name in &args.properties {
-            let p = tcpmc_properties::find(name).ok_or_else(|| {
-                InputError(format!(
-                    "unknown property '{name}' (tcpmc check --list shows them)"
-                ))
-            })?;
-            if !chosen.iter().any(|c: &&PropertyDef| c.name == p.name) {
-                chosen.push(p);
-            }
-        }
-        chosen
-    };
-    let threads = match args.threads {
-        Some(0) => return Err(InputError("--threads must be at least 1".into())),
-        Some(n) => n,
-        None => std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
-    };
+    let props = select_properties(&args.properties, |_| true)?;
+    let threads = count("threads", args.threads)?;
     if let Some(dir) = &args.out {
-        // Fail on an unusable directory before a long search, not after it.
-        std::fs::create_dir_all(dir).map_err(|e| {
-            InputError(format!(
-                "cannot create --out directory {}: {e}",
-                dir.display()
-            ))
-        })?;
+        create_out_dir(dir)?;
     }
     let opts = tcpmc::run::Options {
         threads,
