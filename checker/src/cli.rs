@@ -32,8 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Check safety and liveness properties exhaustively and report coverage.
     ///
-    /// With no flags: the baseline configuration, under which every invariant holds. Precedence:
-    /// defaults, then --config FILE, then field flags. Exit status: 0 every invariant and
+    /// With no flags: the baseline configuration, under which every property holds. Precedence:
+    /// defaults, then --config FILE, then --variant, then field flags. Exit status: 0 every invariant and
     /// liveness property holds, 1 one is violated, 2 bad input.
     Check(CheckArgs),
     /// Walk a scenario file through the model, step by step.
@@ -219,7 +219,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Check only this property (repeatable). Default: every invariant and coverage goal.
+    /// Check only this property (repeatable). Default: every invariant, coverage goal and liveness
+    /// property.
     #[arg(long = "property", value_name = "NAME")]
     pub properties: Vec<String>,
 
@@ -240,8 +241,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub stop_early: bool,
 
-    /// Liveness: the network does not lose every segment of a direction forever (strong fairness
-    /// of delivery in each direction). Time is always weakly fair.
+    /// Liveness: the network does not lose every retransmission forever (strong fairness of
+    /// delivery for each direction and kind of segment). Time is always weakly fair.
     #[arg(long)]
     pub fair_delivery: bool,
 
