@@ -109,6 +109,13 @@ impl Graph {
 pub struct StateGraph {
     pub graph: Graph,
     pub states: Vec<State>,
+    /// The first node that discovered each node (`u32::MAX` for the initial one): the same
+    /// shortest-path tree the safety search keeps, so its traces are the same.
+    pub parent: Vec<u32>,
+    /// Breadth-first depth of each node (the initial state is 0).
+    pub depth: Vec<u32>,
+    /// Successor states computed, the initial state included.
+    pub generated: u64,
     /// Distinct successor states outside the bound (not nodes).
     pub cut: u64,
     pub seconds: f64,
@@ -118,7 +125,7 @@ impl StateGraph {
     /// Approximate bytes held: states, edges, per-node data.
     pub fn bytes(&self) -> usize {
         let n = self.states.len();
-        n * std::mem::size_of::<State>() + n * (2 + 4) + self.graph.edge_count() * 6
+        n * std::mem::size_of::<State>() + n * (2 + 4 + 4 + 4) + self.graph.edge_count() * 6
     }
 }
 
@@ -128,12 +135,18 @@ pub fn build(model: &TcpModel) -> StateGraph {
     let mut index: HashMap<u64, u32> = HashMap::new();
     let mut cut: HashMap<u64, ()> = HashMap::new();
     let mut states: Vec<State> = Vec::new();
+    let mut parent: Vec<u32> = Vec::new();
+    let mut depth: Vec<u32> = Vec::new();
+    let mut generated = 0u64;
     let mut edges: Vec<(u32, u32, u16)> = Vec::new();
     let mut enabled: Vec<u16> = Vec::new();
     for s in model.init_states() {
+        generated += 1;
         if model.within_boundary(&s) && index.insert(fingerprint(&s), states.len() as u32).is_none()
         {
             states.push(s);
+            parent.push(u32::MAX);
+            depth.push(0);
         }
     }
     let mut actions = Vec::new();
@@ -148,6 +161,7 @@ pub fn build(model: &TcpModel) -> StateGraph {
             let Some(n) = model.next_state(&s, a) else {
                 continue;
             };
+            generated += 1;
             en |= c;
             let fp = fingerprint(&n);
             if !model.within_boundary(&n) {
@@ -158,6 +172,8 @@ pub fn build(model: &TcpModel) -> StateGraph {
             let j = *index.entry(fp).or_insert(next);
             if j == next {
                 states.push(n);
+                parent.push(i as u32);
+                depth.push(depth[i] + 1);
             }
             edges.push((i as u32, j, c));
         }
@@ -168,6 +184,9 @@ pub fn build(model: &TcpModel) -> StateGraph {
     StateGraph {
         graph,
         states,
+        parent,
+        depth,
+        generated,
         cut: cut.len() as u64,
         seconds: start.elapsed().as_secs_f64(),
     }

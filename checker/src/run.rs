@@ -119,7 +119,15 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
         .filter(|p| p.is_state_property())
         .collect();
     let goals = Selected(state_props.clone());
-    let outcome = safety_search(&model, &goals, opts);
+    let wants_liveness = props.iter().any(|p| !p.is_state_property());
+    // With liveness the graph is explored anyway; a breadth-first safety search over the same
+    // states in the same order would find the same verdicts and traces, so it reuses the graph.
+    let shared = wants_liveness && opts.search == Search::Bfs && !opts.stop_early;
+    let g = wants_liveness.then(|| graph::build(&model));
+    let outcome = match &g {
+        Some(g) if shared => safety_from_graph(&model, g, &goals),
+        _ => safety_search(&model, &goals, opts),
+    };
     let mut by_name = std::collections::HashMap::new();
     for (p, d) in state_props.iter().zip(&outcome.discoveries) {
         let verdict = match (p.kind, d.is_some()) {
@@ -137,8 +145,7 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
         by_name.insert(p.name, verdict_of(p, kind, verdict, steps, None, None));
     }
     let mut graph_stats = None;
-    if props.iter().any(|p| !p.is_state_property()) {
-        let g = graph::build(&model);
+    if let Some(g) = &g {
         let tree = liveness::bfs_tree(&g.graph);
         for p in props.iter().filter(|p| !p.is_state_property()) {
             let Kind::Terminates(st) = p.kind else {
@@ -159,7 +166,7 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
             let v = match lasso {
                 None => verdict_of(p, "liveness", VerdictKind::Holds, None, None, fairness),
                 Some(l) => {
-                    let (states, actions) = lasso_trace(&model, &g, &l);
+                    let (states, actions) = lasso_trace(&model, g, &l);
                     let loop_start = Some(l.stem.len() - 1);
                     let st = Some(steps(&states, &actions));
                     verdict_of(
@@ -203,7 +210,7 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
         replay.push(format!("--property {}", v.name));
     }
     let seconds = outcome.seconds;
-    let threads = if opts.search == Search::Bfs {
+    let threads = if opts.search == Search::Bfs && !shared {
         opts.threads
     } else {
         1
@@ -243,6 +250,52 @@ struct SafetyOutcome {
     discoveries: Vec<Option<engine::Trace<TcpModel>>>,
     search: &'static str,
     table_bytes: u64,
+}
+
+/// The safety verdicts read off the liveness graph: nodes are in breadth-first discovery order
+/// and `parent` is each node's first discoverer, exactly as in the BFS engine, so the first
+/// discovering node of a property and the path to it are the engine's.
+fn safety_from_graph(model: &TcpModel, g: &StateGraph, goals: &Selected) -> SafetyOutcome {
+    let mut first: Vec<Option<u32>> = vec![None; goals.0.len()];
+    for (v, s) in g.states.iter().enumerate() {
+        for (k, p) in goals.0.iter().enumerate() {
+            if first[k].is_none() && p.discovered_by(&model.cfg, s) {
+                first[k] = Some(v as u32);
+            }
+        }
+        if first.iter().all(Option::is_some) {
+            break;
+        }
+    }
+    let discoveries = first
+        .iter()
+        .map(|d| {
+            d.map(|v| {
+                let mut path = vec![v];
+                while g.parent[path[path.len() - 1] as usize] != u32::MAX {
+                    path.push(g.parent[path[path.len() - 1] as usize]);
+                }
+                path.reverse();
+                let l = Lasso {
+                    stem: path,
+                    cycle: Vec::new(),
+                };
+                let (states, actions) = lasso_trace(model, g, &l);
+                engine::Trace { states, actions }
+            })
+        })
+        .collect();
+    SafetyOutcome {
+        unique: g.states.len() as u64,
+        generated: g.generated,
+        cut: g.cut,
+        depth: g.depth.iter().max().map_or(0, |d| *d as usize + 1),
+        seconds: g.seconds,
+        complete: true,
+        discoveries,
+        search: "bfs, shared with the liveness graph",
+        table_bytes: g.bytes() as u64,
+    }
 }
 
 /// Runs the safety search of `opts.search`. Auto: a DFS decides every verdict with the least

@@ -95,10 +95,11 @@ pub fn render(r: &CheckReport) -> String {
     let mut out = String::new();
     let st = &r.stats;
     writeln!(out, "configuration: {}", config_line(&r.config)).ok();
-    let depth = if st.search == "bfs" {
-        "depth"
-    } else {
+    // A DFS reports its deepest stack; every breadth-first search its number of levels.
+    let depth = if st.search.starts_with("dfs") {
         "max DFS stack"
+    } else {
+        "depth"
     };
     writeln!(
         out,
