@@ -314,3 +314,38 @@ fn rotation_symmetry_is_not_exact_because_rst_seq_is_absolute_zero() {
         .collect();
     assert_eq!(differ, ["no-assassination Violated"]);
 }
+
+#[test]
+fn safety_read_off_the_liveness_graph_equals_the_bfs_engine() {
+    // With a liveness property the safety verdicts come from the liveness graph; counts, depth,
+    // verdicts and the shortest traces must be the engine's.
+    let cfg = Config {
+        time_wait: Some(0),
+        data_b: 0,
+        a_listens: false,
+        ..Config::default()
+    };
+    let safety: Vec<&PropertyDef> = registry()
+        .iter()
+        .filter(|p| p.is_state_property())
+        .collect();
+    let mut with_liveness = safety.clone();
+    with_liveness.push(prop("last-ack-terminates"));
+    let engine = tcpmc::run::check(&cfg, &safety, 2, false);
+    let shared = tcpmc::run::check(&cfg, &with_liveness, 2, false);
+    assert_eq!(shared.stats.search, "bfs, shared with the liveness graph");
+    assert_eq!(engine.stats.search, "bfs");
+    for (a, b) in [
+        (engine.stats.unique_states, shared.stats.unique_states),
+        (engine.stats.generated_states, shared.stats.generated_states),
+        (engine.stats.states_cut, shared.stats.states_cut),
+        (engine.stats.depth as u64, shared.stats.depth as u64),
+    ] {
+        assert_eq!(a, b);
+    }
+    assert_eq!(
+        serde_json::to_string(&engine.verdicts).unwrap(),
+        serde_json::to_string(&shared.verdicts[..engine.verdicts.len()]).unwrap()
+    );
+    assert!(engine.violated(), "the comparison covers a counterexample");
+}
