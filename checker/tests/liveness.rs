@@ -197,3 +197,28 @@ fn every_lasso_replays_through_the_model_and_closes_its_cycle() {
     };
     assert!(steps[k..].iter().all(side_in_last_ack));
 }
+
+#[test]
+fn every_terminates_property_fails_on_a_lossy_network_with_unlimited_retransmissions() {
+    // Without R2 and without delivery fairness each waiting state can retransmit forever (and
+    // TIME-WAIT be restarted forever by the peer's retransmitted FIN); delivery fairness ends it.
+    let cfg = Config {
+        unlimited_retransmissions: true,
+        ..reduced()
+    };
+    let cases = [
+        ("time-wait-terminates", (9, 2)),
+        ("syn-sent-terminates", (1, 1)),
+        ("syn-received-terminates", (4, 1)),
+        ("fin-wait-1-terminates", (6, 1)),
+        ("closing-terminates", (9, 1)),
+    ];
+    for (name, want) in cases {
+        assert_eq!(lasso(&run(&cfg, name, false, true)), Some(want), "{name}");
+        assert_eq!(
+            lasso(&run(&cfg, name, true, true)),
+            None,
+            "{name} with delivery fairness"
+        );
+    }
+}
