@@ -105,16 +105,8 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
 
-    /// Start from these variants (comma-separated; `tcpmc variants` lists them).
-    #[arg(long, value_name = "V", default_value = crate::variant::BASELINE)]
-    pub variant: String,
-
-    /// Read the configuration from FILE (.toml or .json).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
     #[command(flatten)]
-    pub fields: FieldFlags,
+    pub cfg: ConfigArgs,
 }
 
 #[derive(Args, Debug)]
@@ -179,16 +171,8 @@ pub struct DiagramArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// Read the configuration from FILE (.toml or .json).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Apply named variants (comma-separated; `tcpmc variants` lists them) before the field flags.
-    #[arg(long, value_name = "V[,V...]")]
-    pub variant: Option<String>,
-
     #[command(flatten)]
-    pub fields: FieldFlags,
+    pub cfg: ConfigArgs,
 }
 
 #[derive(Args, Debug)]
@@ -201,24 +185,12 @@ pub struct GraphArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_STATES)]
     pub max_states: usize,
 
-    /// Read the configuration from FILE (.toml or .json).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Apply named variants (comma-separated; `tcpmc variants` lists them) before the field flags.
-    #[arg(long, value_name = "V[,V...]")]
-    pub variant: Option<String>,
-
     #[command(flatten)]
-    pub fields: FieldFlags,
+    pub cfg: ConfigArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Read the configuration from FILE (.toml or .json; field names as in --help, snake_case).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
     /// Check only this property (repeatable). Default: every invariant, coverage goal and liveness
     /// property.
     #[arg(long = "property", value_name = "NAME")]
@@ -259,12 +231,34 @@ pub struct CheckArgs {
     #[arg(long)]
     pub list: bool,
 
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
+}
+
+/// Where a command's configuration comes from: defaults or a file, then variants, then flags.
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// Read the configuration from FILE (.toml or .json; field names as in --help, snake_case).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Apply named variants (comma-separated; `tcpmc variants` lists them) before the field flags.
     #[arg(long, value_name = "V[,V...]")]
     pub variant: Option<String>,
 
     #[command(flatten)]
     pub fields: FieldFlags,
+}
+
+impl ConfigArgs {
+    /// The validated configuration.
+    pub fn build(&self) -> Result<tcpmc_model::Config, crate::settings::InputError> {
+        crate::settings::build(
+            self.config.as_deref(),
+            self.variant.as_deref(),
+            &self.fields.overrides(),
+        )
+    }
 }
 
 #[derive(Args, Debug)]

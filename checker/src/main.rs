@@ -74,24 +74,20 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Diagram(args) => pictures::config(
-            args.config.as_deref(),
-            args.variant.as_deref(),
-            &args.fields,
-        )
-        .and_then(|cfg| pictures::diagram(&cfg, args.out.as_deref()))
-        .map(|()| ExitCode::SUCCESS)
-        .unwrap_or_else(|e| bad_input(&e)),
+        Command::Diagram(args) => args
+            .cfg
+            .build()
+            .and_then(|cfg| pictures::diagram(&cfg, args.out.as_deref()))
+            .map(|()| ExitCode::SUCCESS)
+            .unwrap_or_else(|e| bad_input(&e)),
         Command::Bench(args) => bench(&args).unwrap_or_else(|e| bad_input(&e)),
         Command::BenchRun(args) => bench_run(&args).unwrap_or_else(|e| bad_input(&e)),
-        Command::Graph(args) => pictures::config(
-            args.config.as_deref(),
-            args.variant.as_deref(),
-            &args.fields,
-        )
-        .and_then(|cfg| pictures::graph(&cfg, &args.out, args.max_states))
-        .map(|()| ExitCode::SUCCESS)
-        .unwrap_or_else(|e| bad_input(&e)),
+        Command::Graph(args) => args
+            .cfg
+            .build()
+            .and_then(|cfg| pictures::graph(&cfg, &args.out, args.max_states))
+            .map(|()| ExitCode::SUCCESS)
+            .unwrap_or_else(|e| bad_input(&e)),
         Command::Explore(args) => explore(&args).unwrap_or_else(|e| bad_input(&e)),
     }
 }
@@ -99,11 +95,7 @@ fn main() -> ExitCode {
 /// `tcpmc explore`: prints the URL and serves stateright's Explorer until Ctrl-C.
 fn explore(args: &ExploreArgs) -> Result<ExitCode, InputError> {
     use std::io::Write;
-    let cfg = tcpmc::settings::build(
-        args.config.as_deref(),
-        Some(&args.variant),
-        &args.fields.overrides(),
-    )?;
+    let cfg = args.cfg.build()?;
     let addr = std::net::SocketAddr::new(args.bind, args.port);
     tcpmc::explorer::check_address(addr)?;
     if let Some(note) = std::env::current_dir()
@@ -397,11 +389,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, InputError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let cfg = pictures::config(
-        args.config.as_deref(),
-        args.variant.as_deref(),
-        &args.fields,
-    )?;
+    let cfg = args.cfg.build()?;
     let props = select_properties(&args.properties, |_| true)?;
     let threads = count("threads", args.threads)?;
     if let Some(dir) = &args.out {

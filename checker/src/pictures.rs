@@ -2,7 +2,7 @@
 //! line (an [`InputError`]), exit status 2.
 
 use crate::explore::{explore, TooManyStates, Visit};
-use crate::settings::{self, InputError};
+use crate::settings::InputError;
 use std::path::{Path, PathBuf};
 use tcpmc_model::system::describe;
 use tcpmc_model::{Config, TcpModel};
@@ -12,15 +12,6 @@ use tcpmc_reports::files::write_check_files;
 use tcpmc_reports::state_graph::StateGraph;
 use tcpmc_reports::svg::{self, DOT_MISSING};
 use tcpmc_reports::CheckReport;
-
-/// The configuration of a command: defaults, then --config FILE, then field flags.
-pub fn config(
-    file: Option<&Path>,
-    variant: Option<&str>,
-    fields: &crate::cli::FieldFlags,
-) -> Result<Config, InputError> {
-    settings::build(file, variant, &fields.overrides())
-}
 
 /// `check --out DIR`: creates DIR and writes the report's files into it. Prints the one line
 /// saying how to render when Graphviz is missing.
