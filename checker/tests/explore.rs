@@ -230,7 +230,9 @@ fn a_counterexample_found_by_run_to_completion_opens_from_the_properties() {
         .find(|s| s["actionIndex"] == last)
         .unwrap();
     let state = step["state"].as_str().unwrap();
-    assert!(state.contains("(reset)"), "{state}");
+    // stateright's own search picks the discovered state nondeterministically and not always the
+    // first one (DESIGN §5), so the endpoint may have left its "(reset)" end behind (e.g. listened
+    // again); the ghost record of the broken rule stays in every later state.
     assert!(state.contains("broken: normal close reset"), "{state}");
 }
 
