@@ -8,6 +8,7 @@ use tcpmc_model::system::describe;
 use tcpmc_model::{Config, TcpModel};
 use tcpmc_properties::{registry, Kind};
 use tcpmc_reports::diagram::Diagram;
+use tcpmc_reports::dot::print;
 use tcpmc_reports::files::write_check_files;
 use tcpmc_reports::state_graph::StateGraph;
 use tcpmc_reports::svg::{self, DOT_MISSING};
@@ -23,7 +24,7 @@ pub fn write_report_files(report: &CheckReport, dir: &Path) -> Result<Vec<PathBu
         ))
     })?;
     let dot = svg::dot_on_path();
-    let written = write_check_files(report, dir, dot.as_deref()).map_err(InputError)?;
+    let written = write_check_files(report, dir, dot.is_some()).map_err(InputError)?;
     if dot.is_none() && report.violated() {
         eprintln!("{DOT_MISSING}");
     }
@@ -48,7 +49,7 @@ pub fn diagram(cfg: &Config, out: Option<&Path>) -> Result<(), InputError> {
         "TCP state diagram of tcpmc's model ({states} states explored) against RFC 9293 §3.3.2\n{}",
         tcpmc_reports::text::config_line(cfg)
     );
-    write_picture(&d.to_dot(&title), out)
+    write_picture(&print(&d.to_dot(&title)), out)
 }
 
 /// `tcpmc graph`: the whole state space, refused above `max_states` before anything is written.
@@ -86,7 +87,7 @@ pub fn graph(cfg: &Config, out: &Path, max_states: usize) -> Result<(), InputErr
         g.state_count(),
         tcpmc_reports::text::config_line(cfg)
     );
-    write_picture(&g.to_dot(&title), Some(out))
+    write_picture(&print(&g.to_dot(&title)), Some(out))
 }
 
 /// Writes DOT to `out` (stdout when None); an `.svg` path is rendered with Graphviz, or refused
@@ -108,7 +109,7 @@ fn write_picture(dot_text: &str, out: Option<&Path>) -> Result<(), InputError> {
         .map_err(|e| InputError(format!("cannot write {}: {e}", dot_file.display())))?;
     if is_svg {
         match svg::dot_on_path() {
-            Some(dot) => svg::render(&dot, &dot_file, out).map_err(InputError)?,
+            Some(_) => svg::render(dot_text, out).map_err(InputError)?,
             None => eprintln!("{DOT_MISSING}"),
         }
     }

@@ -186,7 +186,7 @@ fn graph_writes_the_state_space_of_a_tiny_configuration() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     parses(&out);
     let text = std::fs::read_to_string(&out).expect("graph");
-    assert!(text.contains("\"s0\" [label=\"A CLOSED\\nB CLOSED\\nnet 0\""));
+    assert!(text.contains("\"s0\"[label=\"A CLOSED\\nB CLOSED\\nnet 0\""));
     assert!(text.contains("xlabel=\"initial\""));
     assert!(text.contains("label=\"A connect (ISS=0)\""));
     // Same configuration, same bytes.
@@ -271,7 +271,7 @@ fn diagram_shows_eleven_states_per_endpoint_against_the_rfc_figure() {
             "TIME-WAIT",
         ] {
             assert!(
-                text.contains(&format!("\"{side}/{st}\" [label=\"{st}\"")),
+                text.contains(&format!("\"{side}/{st}\"[label=\"{st}\"")),
                 "{side} {st} missing"
             );
         }

@@ -6,8 +6,11 @@
 //! the timer that expired; the response is what it sent in the same step. Transitions that keep an
 //! endpoint in its state (an ACK in ESTABLISHED, a retransmission) are left out, as in the figure.
 
-use crate::dot::{attrs, html, quote};
-use crate::rfc_figure::{figure_label, FIGURE};
+use crate::dot::{attr, attrs, defaults, digraph, esc, html, html_attr, node};
+use crate::rfc_figure::FIGURE;
+use crate::to_dot::{self, EdgeOrder};
+use graphviz_rust::dot_structures::{Attribute, Graph, Stmt, Subgraph};
+use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use tcpmc_model::{Action, Segment, Side, State, TcpState, TimerKind};
@@ -17,22 +20,75 @@ pub const MODEL_ONLY: &str = "#1f5fbf";
 /// Colour of a figure transition the model never takes (drawn dashed).
 pub const FIGURE_ONLY: &str = "#8c959f";
 
-/// The projected transitions of both endpoints: (from, to) → the distinct "event / response" labels.
-#[derive(Clone, Debug, Default)]
+/// A state of one endpoint's diagram.
+#[derive(Clone, Debug)]
+struct Place {
+    state: TcpState,
+    /// Some reachable system state has the endpoint in this state.
+    reached: bool,
+}
+
+/// A transition between two states of one endpoint: what the model did and what the figure says.
+#[derive(Clone, Debug)]
+struct Transition {
+    /// The distinct "event / response" labels of the model's steps; empty if it never took it.
+    model: BTreeSet<String>,
+    /// The figure's label, if the figure has this transition.
+    figure: Option<&'static str>,
+}
+
+/// The diagram of each endpoint, compared with the RFC figure: one petgraph per endpoint whose
+/// nodes are the eleven states (node index = position in [`TcpState::ALL`]) and whose edges are
+/// the figure's transitions and those the model takes, one edge per (from, to) pair.
+#[derive(Clone, Debug)]
 pub struct Diagram {
-    edges: [BTreeMap<(TcpState, TcpState), BTreeSet<String>>; 2],
-    reached: [BTreeSet<TcpState>; 2],
+    sides: [DiGraph<Place, Transition>; 2],
+}
+
+impl Default for Diagram {
+    fn default() -> Diagram {
+        Diagram::new()
+    }
+}
+
+/// The node of `st`: states are added in [`TcpState::ALL`] order, which is declaration order.
+fn place(st: TcpState) -> NodeIndex {
+    NodeIndex::new(st as usize)
+}
+
+/// The eleven states, none reached yet, and the figure's transitions, none taken yet.
+fn figure_graph() -> DiGraph<Place, Transition> {
+    let mut g = DiGraph::with_capacity(TcpState::ALL.len(), FIGURE.len() + 16);
+    for state in TcpState::ALL {
+        g.add_node(Place {
+            state,
+            reached: false,
+        });
+    }
+    for &(from, to, label) in FIGURE {
+        g.add_edge(
+            place(from),
+            place(to),
+            Transition {
+                model: BTreeSet::new(),
+                figure: Some(label),
+            },
+        );
+    }
+    g
 }
 
 impl Diagram {
     pub fn new() -> Diagram {
-        Diagram::default()
+        Diagram {
+            sides: [figure_graph(), figure_graph()],
+        }
     }
 
     /// Records a reachable state (so unreached states can be drawn as such).
     pub fn add_state(&mut self, s: &State) {
         for side in [Side::A, Side::B] {
-            self.reached[side.index()].insert(s.ep(side).state);
+            self.sides[side.index()][place(s.ep(side).state)].reached = true;
         }
     }
 
@@ -44,131 +100,132 @@ impl Diagram {
                 continue;
             }
             if let Some(label) = project(side, before, action, after) {
-                self.edges[side.index()]
-                    .entry((from, to))
-                    .or_default()
-                    .insert(label);
+                let g = &mut self.sides[side.index()];
+                match g.find_edge(place(from), place(to)) {
+                    Some(e) => {
+                        g[e].model.insert(label);
+                    }
+                    None => {
+                        g.add_edge(
+                            place(from),
+                            place(to),
+                            Transition {
+                                model: BTreeSet::from([label]),
+                                figure: None,
+                            },
+                        );
+                    }
+                }
             }
         }
     }
 
     /// The transitions of one endpoint the model takes, with their labels.
-    pub fn edges(&self, side: Side) -> &BTreeMap<(TcpState, TcpState), BTreeSet<String>> {
-        &self.edges[side.index()]
+    pub fn edges(&self, side: Side) -> BTreeMap<(TcpState, TcpState), BTreeSet<String>> {
+        let g = &self.sides[side.index()];
+        g.edge_indices()
+            .filter_map(|e| {
+                let (from, to) = g.edge_endpoints(e)?;
+                let t = &g[e];
+                (!t.model.is_empty()).then(|| ((g[from].state, g[to].state), t.model.clone()))
+            })
+            .collect()
     }
 
     /// The diagram as DOT: one cluster per endpoint, then a legend.
-    pub fn to_dot(&self, title: &str) -> String {
-        let mut out = String::new();
-        writeln!(out, "digraph \"tcp state diagram\" {{").ok();
-        writeln!(
-            out,
-            "  graph{};",
-            attrs(&[
+    pub fn to_dot(&self, title: &str) -> Graph {
+        let mut stmts = defaults(
+            &[
                 ("label", title),
                 ("labelloc", "t"),
                 ("fontname", "Helvetica"),
                 ("rankdir", "TB"),
-            ])
-        )
-        .ok();
-        writeln!(
-            out,
-            "  node{};",
-            attrs(&[
+            ],
+            &[
                 ("shape", "box"),
                 ("style", "rounded"),
                 ("fontname", "Helvetica"),
                 ("fontsize", "11"),
-            ])
-        )
-        .ok();
-        writeln!(
-            out,
-            "  edge{};",
-            attrs(&[("fontname", "Helvetica"), ("fontsize", "9")])
-        )
-        .ok();
+            ],
+            &[("fontname", "Helvetica"), ("fontsize", "9")],
+        );
         for side in [Side::A, Side::B] {
-            self.cluster(&mut out, side);
+            stmts.push(self.cluster(side));
         }
-        legend(&mut out);
-        out.push_str("}\n");
-        out
+        stmts.push(legend());
+        digraph("tcp state diagram", stmts)
     }
 
-    fn cluster(&self, out: &mut String, side: Side) {
-        let i = side.index();
-        writeln!(out, "  subgraph \"cluster_{side}\" {{").ok();
-        writeln!(out, "    label=\"endpoint {side}\";").ok();
-        for st in TcpState::ALL {
-            let reached = self.reached[i].contains(&st);
-            let mut a = vec![("label", st.rfc_name())];
-            if !reached {
-                a.push(("style", "rounded,dashed"));
-                a.push(("fontcolor", FIGURE_ONLY));
-                a.push(("tooltip", "never reached by the model"));
-            }
-            writeln!(out, "    {}{};", quote(&node_id(side, st)), attrs(&a)).ok();
-        }
-        let mut pairs: BTreeSet<(TcpState, TcpState)> = self.edges[i].keys().copied().collect();
-        pairs.extend(FIGURE.iter().map(|(f, t, _)| (*f, *t)));
-        for (from, to) in pairs {
-            let model = self.edges[i].get(&(from, to));
-            let figure = figure_label(from, to);
-            let model_label = model
-                .map(|ls| ls.iter().cloned().collect::<Vec<_>>().join("\n"))
-                .unwrap_or_default();
-            let (label, tooltip, class, colour, style);
-            match (model, figure) {
-                (Some(_), Some(f)) => {
-                    label = model_label;
-                    tooltip = format!("RFC 9293 figure: {f}");
-                    class = "rfc-figure";
-                    colour = "black";
-                    style = "solid";
-                }
-                (Some(_), None) => {
-                    label = model_label;
-                    tooltip = "taken by the model, not in the RFC 9293 figure".to_string();
-                    class = "model-only";
-                    colour = MODEL_ONLY;
-                    style = "solid";
-                }
-                (None, Some(f)) => {
-                    label = f.to_string();
-                    tooltip = "in the RFC 9293 figure, never taken by the model".to_string();
-                    class = "figure-only";
-                    colour = FIGURE_ONLY;
-                    style = "dashed";
-                }
-                (None, None) => continue,
-            }
-            writeln!(
-                out,
-                "    {} -> {}{};",
-                quote(&node_id(side, from)),
-                quote(&node_id(side, to)),
-                attrs(&[
-                    ("label", &label),
-                    ("class", class),
-                    ("tooltip", &tooltip),
-                    ("color", colour),
-                    ("fontcolor", colour),
-                    ("style", style),
-                ])
-            )
-            .ok();
-        }
-        writeln!(out, "  }}").ok();
+    /// One endpoint's states and transitions, nodes in state order and edges by (from, to).
+    fn cluster(&self, side: Side) -> Stmt {
+        let mut stmts = vec![Stmt::Attribute(attr("label", &format!("endpoint {side}")))];
+        stmts.extend(to_dot::stmts(
+            &self.sides[side.index()],
+            EdgeOrder::Endpoints,
+            |_, p| (node_id(side, p.state), place_attrs(p)),
+            transition_attrs,
+        ));
+        Stmt::Subgraph(Subgraph {
+            id: esc(&format!("cluster_{side}")),
+            stmts,
+        })
     }
+}
+
+/// A state never reached is dashed and greyed.
+fn place_attrs(p: &Place) -> Vec<Attribute> {
+    let mut a = vec![("label", p.state.rfc_name())];
+    if !p.reached {
+        a.push(("style", "rounded,dashed"));
+        a.push(("fontcolor", FIGURE_ONLY));
+        a.push(("tooltip", "never reached by the model"));
+    }
+    attrs(&a)
+}
+
+/// Black when the model and the figure agree, blue when only the model takes it, dashed grey
+/// when only the figure has it. The model's labels are shown when it takes the transition.
+fn transition_attrs(t: &Transition) -> Option<Vec<Attribute>> {
+    let model_label = t.model.iter().cloned().collect::<Vec<_>>().join("\n");
+    let (label, tooltip, class, colour, style) = match (t.model.is_empty(), t.figure) {
+        (false, Some(f)) => (
+            model_label,
+            format!("RFC 9293 figure: {f}"),
+            "rfc-figure",
+            "black",
+            "solid",
+        ),
+        (false, None) => (
+            model_label,
+            "taken by the model, not in the RFC 9293 figure".to_string(),
+            "model-only",
+            MODEL_ONLY,
+            "solid",
+        ),
+        (true, Some(f)) => (
+            f.to_string(),
+            "in the RFC 9293 figure, never taken by the model".to_string(),
+            "figure-only",
+            FIGURE_ONLY,
+            "dashed",
+        ),
+        (true, None) => return None,
+    };
+    Some(attrs(&[
+        ("label", &label),
+        ("class", class),
+        ("tooltip", &tooltip),
+        ("color", colour),
+        ("fontcolor", colour),
+        ("style", style),
+    ]))
 }
 
 fn node_id(side: Side, st: TcpState) -> String {
     format!("{side}/{}", st.rfc_name())
 }
 
-fn legend(out: &mut String) {
+fn legend() -> Stmt {
     let rows = [
         (
             "black",
@@ -205,7 +262,10 @@ fn legend(out: &mut String) {
         html("edges: event / response; transitions that keep the state are left out")
     )
     .ok();
-    writeln!(out, "  \"legend\" [shape=\"plaintext\" label=<{t}>];").ok();
+    node(
+        "legend",
+        vec![attr("shape", "plaintext"), html_attr("label", &t)],
+    )
 }
 
 /// The packets a step added to the network from `side`, ignoring age (a tick ages them all).
@@ -271,9 +331,18 @@ fn project(side: Side, before: &State, action: &Action, after: &State) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_trace::parses;
+    use crate::dot::print;
+    use crate::test_trace::{parses, round_trips};
     use tcpmc_model::system::apply;
     use tcpmc_model::Config;
+
+    #[test]
+    fn node_index_is_the_position_in_all() {
+        for (i, st) in TcpState::ALL.into_iter().enumerate() {
+            assert_eq!(place(st).index(), i);
+            assert_eq!(figure_graph()[place(st)].state, st);
+        }
+    }
 
     #[test]
     fn an_active_open_projects_onto_the_connecting_side_only() {
@@ -288,7 +357,9 @@ mod tests {
         let labels = &d.edges(Side::A)[&(TcpState::Closed, TcpState::SynSent)];
         assert_eq!(labels.iter().collect::<Vec<_>>(), ["active OPEN / snd SYN"]);
         assert!(d.edges(Side::B).is_empty());
-        let dot = d.to_dot("test");
+        let graph = d.to_dot("test");
+        round_trips(&graph);
+        let dot = print(&graph);
         assert!(dot.contains(
             "\"A/CLOSED\" -> \"A/SYN-SENT\" [label=\"active OPEN / snd SYN\" class=\"rfc-figure\""
         ));

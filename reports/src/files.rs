@@ -1,18 +1,19 @@
 //! The files of `tcpmc check --out DIR`: `report.json`, and for every violated property its trace
 //! graph and message sequence chart as DOT (and SVG when Graphviz is installed).
 
+use crate::dot::print;
 use crate::msc::msc_dot;
 use crate::report::{CheckReport, VerdictKind};
 use crate::svg;
 use crate::trace_dot::trace_dot;
 use std::path::{Path, PathBuf};
 
-/// Writes the files into `dir` (which must exist), rendering SVG with `dot` when given. Returns
-/// the paths written, in a fixed order. The error is one line.
+/// Writes the files into `dir` (which must exist), rendering SVG with Graphviz when `svg` (i.e.
+/// when `dot` is on PATH). Returns the paths written, in a fixed order. The error is one line.
 pub fn write_check_files(
     report: &CheckReport,
     dir: &Path,
-    dot: Option<&Path>,
+    svg: bool,
 ) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
     let write = |name: &str, text: &str, written: &mut Vec<PathBuf>| -> Result<PathBuf, String> {
@@ -39,11 +40,12 @@ pub fn write_check_files(
             ),
             (format!("{}.msc", v.name), msc_dot(&v.name, steps, true)),
         ];
-        for (stem, text) in pictures {
-            let dot_file = write(&format!("{stem}.dot"), &text, &mut written)?;
-            if let Some(dot) = dot {
+        for (stem, graph) in pictures {
+            let text = print(&graph);
+            write(&format!("{stem}.dot"), &text, &mut written)?;
+            if svg {
                 let svg_file = dir.join(format!("{stem}.svg"));
-                svg::render(dot, &dot_file, &svg_file)?;
+                svg::render(&text, &svg_file)?;
                 written.push(svg_file);
             }
         }

@@ -12,6 +12,7 @@ pub mod rfc_figure;
 pub mod state_graph;
 pub mod svg;
 pub mod text;
+pub mod to_dot;
 pub mod trace_dot;
 
 #[cfg(test)]

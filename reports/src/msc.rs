@@ -7,8 +7,9 @@
 //! that step; packets that disappear were delivered (a `deliver` step) or lost (`lose`, or expired
 //! on a `tick`). A packet that leaves is matched to the earliest unmatched send of an equal packet.
 
-use crate::dot::{attrs, quote, ActionKind, ALARM};
+use crate::dot::{attr, attrs, defaults, digraph, edge, node, path, ActionKind, ALARM};
 use crate::report::{SegmentView, Step};
+use graphviz_rust::dot_structures::{Graph, Id, Stmt, Subgraph};
 use std::fmt::Write;
 
 /// A packet without its age: what identifies "the same segment" across steps.
@@ -151,15 +152,23 @@ pub fn messages(steps: &[Step]) -> Vec<Message> {
         .collect()
 }
 
+/// One row of the chart: `ids` side by side (an anonymous `rank=same` subgraph), kept in column
+/// order by an invisible chain.
+fn row(ids: &[String], out: &mut Vec<Stmt>) {
+    let mut stmts = vec![Stmt::Attribute(attr("rank", "same"))];
+    stmts.extend(ids.iter().map(|id| node(id, vec![])));
+    out.push(Stmt::Subgraph(Subgraph {
+        id: Id::Anonymous(String::new()),
+        stmts,
+    }));
+    out.extend(path(ids, attrs(&[("style", "invis")])));
+}
+
 /// Renders the chart. With `violating`, the last step is marked as the one that violates
 /// `property` (false for a liveness lasso, where no single step does).
-pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
-    let mut out = String::new();
-    writeln!(out, "digraph {} {{", quote(&format!("{property} msc"))).ok();
-    writeln!(
-        out,
-        "  graph{};",
-        attrs(&[
+pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> Graph {
+    let mut out = defaults(
+        &[
             ("label", &format!("{property}: message sequence chart")),
             ("labelloc", "t"),
             ("fontname", "Helvetica"),
@@ -169,128 +178,91 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
             // Straight arrows, as in a sequence chart; external labels so they do not bend them.
             ("splines", "false"),
             ("forcelabels", "true"),
-        ])
-    )
-    .ok();
-    writeln!(
-        out,
-        "  node{};",
-        attrs(&[("fontname", "Helvetica"), ("fontsize", "10")])
-    )
-    .ok();
-    writeln!(
-        out,
-        "  edge{};",
-        attrs(&[("fontname", "Helvetica"), ("fontsize", "9")])
-    )
-    .ok();
+        ],
+        &[("fontname", "Helvetica"), ("fontsize", "10")],
+        &[("fontname", "Helvetica"), ("fontsize", "9")],
+    );
     let msgs = messages(steps);
     let last = steps.len().saturating_sub(1);
     // Column heads.
-    writeln!(out, "  \"head_t\" [label=\"step\" shape=\"plaintext\"];").ok();
-    writeln!(
-        out,
-        "  \"head_a\" [label=\"A\" shape=\"box\" style=\"bold\"];"
-    )
-    .ok();
-    writeln!(out, "  \"head_m\" [label=\"network\" shape=\"plaintext\"];").ok();
-    writeln!(
-        out,
-        "  \"head_b\" [label=\"B\" shape=\"box\" style=\"bold\"];"
-    )
-    .ok();
-    writeln!(
-        out,
-        "  subgraph {{ rank=\"same\"; \"head_t\"; \"head_a\"; \"head_m\"; \"head_b\"; }}"
-    )
-    .ok();
-    writeln!(
-        out,
-        "  \"head_t\" -> \"head_a\" -> \"head_m\" -> \"head_b\" [style=\"invis\"];"
-    )
-    .ok();
+    out.push(node(
+        "head_t",
+        attrs(&[("label", "step"), ("shape", "plaintext")]),
+    ));
+    out.push(node(
+        "head_a",
+        attrs(&[("label", "A"), ("shape", "box"), ("style", "bold")]),
+    ));
+    out.push(node(
+        "head_m",
+        attrs(&[("label", "network"), ("shape", "plaintext")]),
+    ));
+    out.push(node(
+        "head_b",
+        attrs(&[("label", "B"), ("shape", "box"), ("style", "bold")]),
+    ));
+    row(
+        &["head_t", "head_a", "head_m", "head_b"].map(String::from),
+        &mut out,
+    );
     for (i, step) in steps.iter().enumerate() {
         let marked = violating && i == last && i > 0;
         let action = step.action.as_deref().unwrap_or("initial state");
-        let mut text = format!("{i}. {action}");
-        let mut a = vec![("label", text.clone())];
-        if marked {
-            text.push_str(&format!("\nviolates {property}"));
-            a = vec![
-                ("label", text),
-                ("shape", "box".into()),
-                ("color", ALARM.into()),
-                ("fontcolor", ALARM.into()),
-                ("style", "bold".into()),
-            ];
+        let text = format!("{i}. {action}");
+        let a = if marked {
+            attrs(&[
+                ("label", &format!("{text}\nviolates {property}")),
+                ("shape", "box"),
+                ("color", ALARM),
+                ("fontcolor", ALARM),
+                ("style", "bold"),
+            ])
         } else {
-            a.push(("shape", "plaintext".into()));
-        }
-        let a: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        writeln!(out, "  \"t{i}\"{};", attrs(&a)).ok();
+            attrs(&[("label", &text), ("shape", "plaintext")])
+        };
+        out.push(node(&format!("t{i}"), a));
         for (col, e, prev) in [
             ("a", &step.a, i.checked_sub(1).map(|p| &steps[p].a)),
             ("b", &step.b, i.checked_sub(1).map(|p| &steps[p].b)),
         ] {
-            if prev.is_none_or(|p| p.state != e.state) {
-                writeln!(
-                    out,
-                    "  \"{col}{i}\"{};",
-                    attrs(&[
-                        ("label", &e.state),
-                        ("shape", "box"),
-                        ("style", "rounded"),
-                        ("fontsize", "8"),
-                        ("margin", "0.03"),
-                        ("height", "0.2"),
-                    ])
-                )
-                .ok();
+            let a = if prev.is_none_or(|p| p.state != e.state) {
+                attrs(&[
+                    ("label", &e.state),
+                    ("shape", "box"),
+                    ("style", "rounded"),
+                    ("fontsize", "8"),
+                    ("margin", "0.03"),
+                    ("height", "0.2"),
+                ])
             } else {
-                writeln!(
-                    out,
-                    "  \"{col}{i}\" [shape=\"point\" width=\"0.04\" color=\"gray40\"];"
-                )
-                .ok();
-            }
+                attrs(&[("shape", "point"), ("width", "0.04"), ("color", "gray40")])
+            };
+            out.push(node(&format!("{col}{i}"), a));
         }
         let lost_here = msgs.iter().any(|m| m.fate == Fate::Lost && m.ended == i);
-        if lost_here {
-            writeln!(
-                out,
-                "  \"m{i}\" [label=\"X\" shape=\"plaintext\" fontcolor=\"{ALARM}\" fontsize=\"14\"];"
-            )
-            .ok();
+        let a = if lost_here {
+            attrs(&[
+                ("label", "X"),
+                ("shape", "plaintext"),
+                ("fontcolor", ALARM),
+                ("fontsize", "14"),
+            ])
         } else {
-            writeln!(
-                out,
-                "  \"m{i}\" [shape=\"point\" style=\"invis\" width=\"0\"];"
-            )
-            .ok();
-        }
-        writeln!(
-            out,
-            "  subgraph {{ rank=\"same\"; \"t{i}\"; \"a{i}\"; \"m{i}\"; \"b{i}\"; }}"
-        )
-        .ok();
-        writeln!(
-            out,
-            "  \"t{i}\" -> \"a{i}\" -> \"m{i}\" -> \"b{i}\" [style=\"invis\"];"
-        )
-        .ok();
+            attrs(&[("shape", "point"), ("style", "invis"), ("width", "0")])
+        };
+        out.push(node(&format!("m{i}"), a));
+        row(&["t", "a", "m", "b"].map(|c| format!("{c}{i}")), &mut out);
     }
     // Lifelines and the invisible spines that keep one rank per step.
     for (col, style) in [
-        ("t", "style=\"invis\""),
-        ("a", "arrowhead=\"none\" color=\"gray40\""),
-        ("m", "style=\"invis\""),
-        ("b", "arrowhead=\"none\" color=\"gray40\""),
+        ("t", &[("style", "invis")][..]),
+        ("a", &[("arrowhead", "none"), ("color", "gray40")][..]),
+        ("m", &[("style", "invis")][..]),
+        ("b", &[("arrowhead", "none"), ("color", "gray40")][..]),
     ] {
-        let mut chain = format!("  \"head_{col}\"");
-        for i in 0..steps.len() {
-            write!(chain, " -> \"{col}{i}\"").ok();
-        }
-        writeln!(out, "{chain} [{style}];").ok();
+        let mut chain = vec![format!("head_{col}")];
+        chain.extend((0..steps.len()).map(|i| format!("{col}{i}")));
+        out.extend(path(&chain, attrs(style)));
     }
     for m in &msgs {
         let (src, dst) = if m.from_a { ("a", "b") } else { ("b", "a") };
@@ -314,29 +286,29 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> String {
             Fate::Lost => a.push(("arrowhead", "none")),
             Fate::InFlight => a.push(("style", "dotted")),
         }
-        writeln!(
-            out,
-            "  {} -> {}{};",
-            quote(&format!("{src}{}", m.sent)),
-            quote(&target),
-            attrs(&a)
-        )
-        .ok();
+        out.push(edge(&format!("{src}{}", m.sent), &target, attrs(&a)));
     }
-    out.push_str("}\n");
-    out
+    digraph(&format!("{property} msc"), out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_trace::{parses, small_trace, snapshot};
+    use crate::dot::print;
+    use crate::test_trace::{parses, round_trips, small_trace, snapshot};
 
     #[test]
     fn snapshot_of_a_small_trace() {
-        let dot = msc_dot("demo", &small_trace(), true);
+        let dot = print(&msc_dot("demo", &small_trace(), true));
         snapshot("demo.msc.dot", &dot);
         parses(&dot);
+    }
+
+    #[test]
+    fn the_printed_graph_reads_back_as_built() {
+        round_trips(&msc_dot("demo", &small_trace(), true));
+        round_trips(&msc_dot("demo", &small_trace(), false));
+        round_trips(&msc_dot("empty", &[], true));
     }
 
     #[test]
@@ -359,7 +331,7 @@ mod tests {
         }
         let msgs = messages(&steps);
         assert!(msgs[0].older_incarnation);
-        let dot = msc_dot("demo", &steps, true);
+        let dot = print(&msc_dot("demo", &steps, true));
         assert!(dot.contains(&format!(
             "\"a1\" -> \"b3\" [xlabel=\"SYN seq=0 c1\" color=\"{ALARM}\""
         )));

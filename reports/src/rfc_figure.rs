@@ -27,14 +27,6 @@ pub const FIGURE: &[(TcpState, TcpState, &str)] = &[
     (SynSent, Closed, "CLOSE"),
 ];
 
-/// The figure's label of the transition `from → to`, if the figure has it.
-pub fn figure_label(from: TcpState, to: TcpState) -> Option<&'static str> {
-    FIGURE
-        .iter()
-        .find(|(f, t, _)| *f == from && *t == to)
-        .map(|(_, _, l)| *l)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,15 +2,27 @@
 //! short label, the initial state marked, states that violate an invariant red, and edges
 //! labelled with the action in replay syntax and coloured by its kind.
 
-use crate::dot::{attrs, quote, ActionKind, ALARM};
-use std::fmt::Write;
+use crate::dot::{attrs, defaults, digraph, ActionKind, ALARM};
+use crate::to_dot::{self, EdgeOrder};
+use graphviz_rust::dot_structures::{Attribute, Graph};
+use petgraph::graph::{DiGraph, NodeIndex};
 use tcpmc_model::State;
 
-/// A state graph being built; nodes are numbered in discovery (BFS) order.
+/// What a node shows of its state.
+#[derive(Clone, Debug)]
+struct StateNode {
+    label: String,
+    /// The whole state, for the tooltip.
+    full: String,
+    /// The invariants it breaks.
+    violated: Vec<String>,
+}
+
+/// The state space being built: node index = state id, in discovery (BFS) order; an edge's weight
+/// is its action in replay syntax.
 #[derive(Clone, Debug, Default)]
 pub struct StateGraph {
-    nodes: Vec<String>,
-    edges: Vec<String>,
+    graph: DiGraph<StateNode, String>,
 }
 
 /// The short node label: both endpoint states and the number of segments in flight.
@@ -31,92 +43,93 @@ impl StateGraph {
     /// Adds state number `id` (ids must come in order 0, 1, 2, …). `violated` names the
     /// invariants it breaks.
     pub fn add_state(&mut self, id: usize, s: &State, violated: &[&str]) {
-        debug_assert_eq!(id, self.nodes.len());
-        let label = short_label(s);
+        debug_assert_eq!(id, self.graph.node_count());
         let full = s
             .to_string()
             .lines()
             .map(str::trim_end)
             .collect::<Vec<_>>()
             .join("\n");
-        let mut a: Vec<(&str, String)> = vec![("label", label), ("tooltip", full)];
-        if id == 0 {
-            a.push(("peripheries", "2".into()));
-            a.push(("penwidth", "2".into()));
-            if violated.is_empty() {
-                a.push(("xlabel", "initial".into()));
-            }
-        }
-        if !violated.is_empty() {
-            a.push(("style", "filled".into()));
-            a.push(("fillcolor", "#ffd7d5".into()));
-            a.push(("color", ALARM.into()));
-            a.push(("xlabel", format!("violates {}", violated.join(", "))));
-        }
-        let a: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.nodes
-            .push(format!("  {}{};", quote(&format!("s{id}")), attrs(&a)));
+        self.graph.add_node(StateNode {
+            label: short_label(s),
+            full,
+            violated: violated.iter().map(|v| v.to_string()).collect(),
+        });
     }
 
-    /// Adds the transition `from --action--> to` (the action in replay syntax).
+    /// Adds the transition `from --action--> to` (the action in replay syntax). Both states must
+    /// have been added; an edge to an unknown state is left out rather than drawn to nowhere.
     pub fn add_edge(&mut self, from: usize, to: usize, action: &str) {
-        let colour = ActionKind::of(action).colour();
-        self.edges.push(format!(
-            "  {} -> {}{};",
-            quote(&format!("s{from}")),
-            quote(&format!("s{to}")),
-            attrs(&[("label", action), ("color", colour), ("fontcolor", colour)])
-        ));
+        let n = self.graph.node_count();
+        debug_assert!(from < n && to < n, "edge {from} -> {to} with {n} states");
+        if from < n && to < n {
+            self.graph
+                .add_edge(NodeIndex::new(from), NodeIndex::new(to), action.to_string());
+        }
     }
 
     pub fn state_count(&self) -> usize {
-        self.nodes.len()
+        self.graph.node_count()
     }
 
-    pub fn to_dot(&self, title: &str) -> String {
-        let mut out = String::new();
-        writeln!(out, "digraph \"state space\" {{").ok();
-        writeln!(
-            out,
-            "  graph{};",
-            attrs(&[
+    /// The picture: nodes in id order, then edges in the order they were added (BFS order).
+    pub fn to_dot(&self, title: &str) -> Graph {
+        let mut stmts = defaults(
+            &[
                 ("label", title),
                 ("labelloc", "t"),
-                ("fontname", "Helvetica")
-            ])
-        )
-        .ok();
-        writeln!(
-            out,
-            "  node{};",
-            attrs(&[
+                ("fontname", "Helvetica"),
+            ],
+            &[
                 ("shape", "box"),
                 ("fontname", "Helvetica"),
-                ("fontsize", "9")
-            ])
-        )
-        .ok();
-        writeln!(
-            out,
-            "  edge{};",
-            attrs(&[("fontname", "Helvetica"), ("fontsize", "8")])
-        )
-        .ok();
-        for n in &self.nodes {
-            writeln!(out, "{n}").ok();
-        }
-        for e in &self.edges {
-            writeln!(out, "{e}").ok();
-        }
-        out.push_str("}\n");
-        out
+                ("fontsize", "9"),
+            ],
+            &[("fontname", "Helvetica"), ("fontsize", "8")],
+        );
+        stmts.extend(to_dot::stmts(
+            &self.graph,
+            EdgeOrder::Insertion,
+            node_style,
+            |action| {
+                let colour = ActionKind::of(action).colour();
+                Some(attrs(&[
+                    ("label", action),
+                    ("color", colour),
+                    ("fontcolor", colour),
+                ]))
+            },
+        ));
+        digraph("state space", stmts)
     }
+}
+
+/// The initial state double-bordered, a violating state filled red and named.
+fn node_style(i: NodeIndex, n: &StateNode) -> (String, Vec<Attribute>) {
+    let violates = format!("violates {}", n.violated.join(", "));
+    let mut a: Vec<(&str, &str)> = vec![("label", &n.label), ("tooltip", &n.full)];
+    if i.index() == 0 {
+        a.extend([("peripheries", "2"), ("penwidth", "2")]);
+        if n.violated.is_empty() {
+            a.push(("xlabel", "initial"));
+        }
+    }
+    if !n.violated.is_empty() {
+        a.extend([
+            ("style", "filled"),
+            ("fillcolor", "#ffd7d5"),
+            ("color", ALARM),
+            ("xlabel", &violates),
+        ]);
+    }
+    (format!("s{}", i.index()), attrs(&a))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_trace::parses;
+    use crate::dot::print;
+    use crate::test_trace::{parses, round_trips};
     use tcpmc_model::system::{apply, describe};
     use tcpmc_model::{Action, Config, Side};
 
@@ -130,7 +143,9 @@ mod tests {
         g.add_state(0, &s0, &[]);
         g.add_state(1, &s1, &["no-deadlock"]);
         g.add_edge(0, 1, &describe(&s0, &a));
-        let dot = g.to_dot("tiny");
+        let graph = g.to_dot("tiny");
+        round_trips(&graph);
+        let dot = print(&graph);
         assert!(dot.contains("peripheries=\"2\""));
         assert!(dot.contains("xlabel=\"violates no-deadlock\""));
         assert!(dot.contains(

@@ -1,5 +1,6 @@
 //! A short fixed trace for the renderers' tests: built with the model's own `apply`, choosing each
-//! action by its replay name so the trace reads like a scenario.
+//! action by its replay name so the trace reads like a scenario. Also the tests' DOT checks
+//! (parsing, round trip, snapshots).
 
 use crate::report::{steps, Step};
 use tcpmc_model::system::{actions, apply, describe};
@@ -38,6 +39,19 @@ pub fn small_trace() -> Vec<Step> {
 pub fn parses(dot: &str) {
     if let Err(e) = graphviz_rust::parse(dot) {
         panic!("graphviz-rust cannot parse the DOT: {e}\n{dot}");
+    }
+}
+
+/// Asserts that `graph`, printed, parses back to the same AST: the printed text says exactly what
+/// the builder built, nothing lost to quoting or to the grammar.
+pub fn round_trips(graph: &graphviz_rust::dot_structures::Graph) {
+    let text = crate::dot::print(graph);
+    match graphviz_rust::parse(&text) {
+        Ok(back) => assert_eq!(
+            &back, graph,
+            "the printed DOT reads back differently:\n{text}"
+        ),
+        Err(e) => panic!("graphviz-rust cannot parse the printed DOT: {e}\n{text}"),
     }
 }
 

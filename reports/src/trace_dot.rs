@@ -3,8 +3,11 @@
 //! coloured by its kind. Like TLC's `-dump dot,actionlabels,colorize`, but for one trace, so each
 //! node can afford the whole state.
 
-use crate::dot::{attrs, html, quote, ActionKind, ALARM, CHANGED};
+use crate::dot::{
+    attrs, defaults, digraph, edge, html, html_attr, node, ActionKind, ALARM, CHANGED,
+};
 use crate::report::{EndpointView, Step};
+use graphviz_rust::dot_structures::Graph;
 use std::fmt::Write;
 
 /// Renders `steps` (step 0 = initial state) as a DOT digraph named after the property.
@@ -12,9 +15,7 @@ use std::fmt::Write;
 /// `loop_start` is for liveness lassos: the trace then ends by returning to that step, drawn as a
 /// dashed back edge from the last step. Without it, the last step is the violating state and is
 /// outlined in red.
-pub fn trace_dot(property: &str, steps: &[Step], loop_start: Option<usize>) -> String {
-    let mut out = String::new();
-    writeln!(out, "digraph {} {{", quote(&format!("{property} trace"))).ok();
+pub fn trace_dot(property: &str, steps: &[Step], loop_start: Option<usize>) -> Graph {
     let title = match loop_start {
         Some(k) => format!(
             "{property}: counterexample, {} steps, then back to step {k}",
@@ -25,77 +26,54 @@ pub fn trace_dot(property: &str, steps: &[Step], loop_start: Option<usize>) -> S
             steps.len().saturating_sub(1)
         ),
     };
-    writeln!(
-        out,
-        "  graph{};",
-        attrs(&[
+    let mut stmts = defaults(
+        &[
             ("label", &title),
             ("labelloc", "t"),
             ("fontname", "Helvetica"),
             ("rankdir", "TB"),
-        ])
-    )
-    .ok();
-    writeln!(
-        out,
-        "  node{};",
-        attrs(&[
+        ],
+        &[
             ("shape", "plaintext"),
             ("fontname", "Helvetica"),
-            ("fontsize", "10")
-        ])
-    )
-    .ok();
-    writeln!(
-        out,
-        "  edge{};",
-        attrs(&[("fontname", "Helvetica"), ("fontsize", "10")])
-    )
-    .ok();
+            ("fontsize", "10"),
+        ],
+        &[("fontname", "Helvetica"), ("fontsize", "10")],
+    );
     let last = steps.len().saturating_sub(1);
     for (i, step) in steps.iter().enumerate() {
         let prev = i.checked_sub(1).map(|p| &steps[p]);
         let violating = loop_start.is_none() && i == last && i > 0;
-        writeln!(
-            out,
-            "  {} [label=<{}>];",
-            quote(&node_id(i)),
-            node_label(step, prev, violating)
-        )
-        .ok();
+        stmts.push(node(
+            &node_id(i),
+            vec![html_attr("label", &node_label(step, prev, violating))],
+        ));
     }
     for (i, step) in steps.iter().enumerate().skip(1) {
         let action = step.action.as_deref().unwrap_or("?");
         let colour = ActionKind::of(action).colour();
-        writeln!(
-            out,
-            "  {} -> {}{};",
-            quote(&node_id(i - 1)),
-            quote(&node_id(i)),
+        stmts.push(edge(
+            &node_id(i - 1),
+            &node_id(i),
             attrs(&[
                 ("label", &format!(" {action} ")),
                 ("color", colour),
                 ("fontcolor", colour),
-            ])
-        )
-        .ok();
+            ]),
+        ));
     }
     if let Some(k) = loop_start.filter(|&k| k <= last && !steps.is_empty()) {
-        writeln!(
-            out,
-            "  {} -> {}{};",
-            quote(&node_id(last)),
-            quote(&node_id(k)),
+        stmts.push(edge(
+            &node_id(last),
+            &node_id(k),
             attrs(&[
                 ("label", &format!(" back to step {k} ")),
                 ("style", "dashed"),
                 ("constraint", "false"),
-            ])
-        )
-        .ok();
+            ]),
+        ));
     }
-    out.push_str("}\n");
-    out
+    digraph(&format!("{property} trace"), stmts)
 }
 
 fn node_id(i: usize) -> String {
@@ -181,18 +159,25 @@ fn node_label(step: &Step, prev: Option<&Step>, violating: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_trace::{parses, small_trace, snapshot};
+    use crate::dot::print;
+    use crate::test_trace::{parses, round_trips, small_trace, snapshot};
 
     #[test]
     fn snapshot_of_a_small_trace() {
-        let dot = trace_dot("demo", &small_trace(), None);
+        let dot = print(&trace_dot("demo", &small_trace(), None));
         snapshot("demo.trace.dot", &dot);
         parses(&dot);
     }
 
     #[test]
+    fn the_printed_graph_reads_back_as_built() {
+        round_trips(&trace_dot("demo", &small_trace(), None));
+        round_trips(&trace_dot("lasso", &small_trace(), Some(1)));
+    }
+
+    #[test]
     fn changed_fields_are_highlighted_and_the_last_step_marked() {
-        let dot = trace_dot("demo", &small_trace(), None);
+        let dot = print(&trace_dot("demo", &small_trace(), None));
         // Step 1: A leaves CLOSED for SYN-SENT.
         assert!(dot.contains(&format!("<td bgcolor=\"{CHANGED}\"><b>SYN-SENT</b></td>")));
         assert!(dot.contains("the property is violated"));
@@ -202,7 +187,7 @@ mod tests {
     #[test]
     fn a_lasso_gets_a_dashed_back_edge() {
         let steps = small_trace();
-        let dot = trace_dot("lasso", &steps, Some(1));
+        let dot = print(&trace_dot("lasso", &steps, Some(1)));
         let last = steps.len() - 1;
         assert!(dot.contains(&format!(
             "\"step{last}\" -> \"step1\" [label=\" back to step 1 \" style=\"dashed\" constraint=\"false\"];"
