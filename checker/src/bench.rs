@@ -98,7 +98,7 @@ pub fn measure(cfg: &Config, mode: Mode, threads: usize) -> Measurement {
             }
         }
         Mode::Graph => {
-            let g = crate::graph::build(&TcpModel::new(cfg.clone()));
+            let g = crate::graph::build(&TcpModel::new(cfg.clone()), threads);
             Measurement {
                 unique: g.states.len() as u64,
                 generated: 0,

@@ -404,6 +404,9 @@ pub struct FieldFlags {
     /// A valid RST in TIME-WAIT: honor (RFC 9293) or ignore (RFC 1337 F1) [default: ignore]
     #[arg(long, value_name = "RULE", value_parser = ["honor", "ignore"])]
     pub rst_in_time_wait: Option<String>,
+    /// Where an RST's SEQ=0 (the reply to a segment without ACK) may fall: outside-windows (an assumption: always dropped) or anywhere (exact) [default: outside-windows]
+    #[arg(long, value_name = "WHERE", value_parser = ["outside-windows", "anywhere"])]
+    pub rst_seq_zero: Option<String>,
     /// ISN of a new incarnation: any, forward (after the previous ISS) or ahead (beyond every number used) [default: ahead]
     #[arg(long, value_name = "POLICY", value_parser = ["any", "forward", "ahead"])]
     pub isn: Option<String>,
@@ -470,6 +473,7 @@ impl FieldFlags {
             quiet_time,
             passive_close_wait,
             rst_in_time_wait,
+            rst_seq_zero,
             isn,
             isn_choices,
             syn_in_time_wait,

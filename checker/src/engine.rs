@@ -33,7 +33,7 @@ pub fn fingerprint<T: Hash>(value: &T) -> u64 {
 
 /// The keys are fingerprints already: hashing them again is wasted work.
 #[derive(Default)]
-struct IdentityHasher(u64);
+pub struct IdentityHasher(u64);
 
 impl Hasher for IdentityHasher {
     fn finish(&self) -> u64 {
@@ -48,6 +48,9 @@ impl Hasher for IdentityHasher {
 }
 
 type Visited = HashMap<u64, u64, BuildHasherDefault<IdentityHasher>>;
+
+/// A map keyed by fingerprints.
+pub type FingerprintMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 
 /// What the search is asked to decide: `discovered(i, state)` says whether `state` discovers
 /// property `i` (violates invariant `i` or reaches goal `i`).

@@ -1,11 +1,10 @@
 //! The explicit reachable state graph, for liveness (DESIGN §4): every state, and for every
 //! (state, successor) pair the fairness classes of the actions between them, in a petgraph `Csr`.
 
-use crate::engine::fingerprint;
+use crate::engine::{fingerprint, FingerprintMap};
 use petgraph::csr::Csr;
 use petgraph::Directed;
 use stateright::Model;
-use std::collections::HashMap;
 use std::time::Instant;
 use tcpmc_model::segment::Segment;
 use tcpmc_model::{Action, Side, State, TcpModel};
@@ -75,7 +74,15 @@ pub struct Graph {
 impl Graph {
     /// Builds from edges `(from, to, classes)` in any order; parallel edges merge their classes.
     pub fn from_edges(nodes: usize, mut edges: Vec<(u32, u32, u16)>, enabled: Vec<u16>) -> Graph {
-        edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
+        if edges.windows(2).all(|w| w[0].0 <= w[1].0) {
+            // Grouped by source already (as `build` makes them): sorting each group is enough,
+            // and much cheaper than sorting tens of millions of edges at once.
+            for group in edges.chunk_by_mut(|x, y| x.0 == y.0) {
+                group.sort_unstable_by_key(|&(_, b, _)| b);
+            }
+        } else {
+            edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
+        }
         let mut merged: Vec<(u32, u32, u16)> = Vec::with_capacity(edges.len());
         for (a, b, c) in edges {
             match merged.last_mut() {
@@ -129,11 +136,63 @@ impl StateGraph {
     }
 }
 
-/// Enumerates the reachable graph breadth-first (single-threaded, deterministic).
-pub fn build(model: &TcpModel) -> StateGraph {
+/// States whose successors one worker computes in one go.
+const CHUNK: usize = 2048;
+
+/// One successor as a worker computed it: the action's class, the successor's fingerprint, its
+/// node if it was already numbered when the round began (else `NEW`), and the successor itself
+/// (`None` when it is outside the bound).
+type Succ = (u16, u64, u32, Option<State>);
+
+/// A successor not numbered yet when its round began.
+const NEW: u32 = u32::MAX;
+
+/// Successors of `states`, in action order, with the classes of every enabled action per state.
+fn expand(
+    model: &TcpModel,
+    index: &FingerprintMap<u32>,
+    states: &[State],
+) -> (Vec<u16>, Vec<Vec<Succ>>) {
+    let mut actions = Vec::new();
+    let mut enabled = Vec::with_capacity(states.len());
+    let mut succs = Vec::with_capacity(states.len());
+    for s in states {
+        actions.clear();
+        model.actions(s, &mut actions);
+        let mut en = 0u16;
+        let mut out = Vec::with_capacity(actions.len());
+        for a in actions.drain(..) {
+            let c = class_of(s, &a);
+            let Some(n) = model.next_state(s, a) else {
+                continue;
+            };
+            en |= c;
+            let fp = fingerprint(&n);
+            if !model.within_boundary(&n) {
+                out.push((c, fp, NEW, None));
+                continue;
+            }
+            // Most successors were seen before: look them up here, in parallel, and leave only
+            // the new ones to the numbering thread.
+            match index.get(&fp) {
+                Some(&j) => out.push((c, fp, j, None)),
+                None => out.push((c, fp, NEW, Some(n))),
+            }
+        }
+        enabled.push(en);
+        succs.push(out);
+    }
+    (enabled, succs)
+}
+
+/// Enumerates the reachable graph breadth-first. `threads` workers compute successors and
+/// fingerprints of consecutive chunks; one thread numbers the new states in state and action
+/// order, so the graph is the same for every thread count.
+pub fn build(model: &TcpModel, threads: usize) -> StateGraph {
     let start = Instant::now();
-    let mut index: HashMap<u64, u32> = HashMap::new();
-    let mut cut: HashMap<u64, ()> = HashMap::new();
+    let threads = threads.max(1);
+    let mut index: FingerprintMap<u32> = FingerprintMap::default();
+    let mut cut: FingerprintMap<()> = FingerprintMap::default();
     let mut states: Vec<State> = Vec::new();
     let mut parent: Vec<u32> = Vec::new();
     let mut depth: Vec<u32> = Vec::new();
@@ -149,36 +208,51 @@ pub fn build(model: &TcpModel) -> StateGraph {
             depth.push(0);
         }
     }
-    let mut actions = Vec::new();
     let mut i = 0;
     while i < states.len() {
-        let s = states[i];
-        actions.clear();
-        model.actions(&s, &mut actions);
-        let mut en = 0u16;
-        for a in actions.drain(..) {
-            let c = class_of(&s, &a);
-            let Some(n) = model.next_state(&s, a) else {
-                continue;
-            };
-            generated += 1;
-            en |= c;
-            let fp = fingerprint(&n);
-            if !model.within_boundary(&n) {
-                cut.insert(fp, ());
-                continue;
+        // The next states to expand, split into chunks, one batch of chunks per round.
+        let end = states.len().min(i + CHUNK * threads);
+        let batch: Vec<(Vec<u16>, Vec<Vec<Succ>>)> = if threads == 1 || end - i <= CHUNK {
+            vec![expand(model, &index, &states[i..end])]
+        } else {
+            let slice = &states[i..end];
+            let index = &index;
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = slice
+                    .chunks(CHUNK)
+                    .map(|chunk| scope.spawn(move || expand(model, index, chunk)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a graph worker panicked"))
+                    .collect()
+            })
+        };
+        for (en, succs) in batch {
+            for (en, out) in en.into_iter().zip(succs) {
+                for (c, fp, known, n) in out {
+                    generated += 1;
+                    let j = if known != NEW {
+                        known
+                    } else if let Some(n) = n {
+                        let next = states.len() as u32;
+                        let j = *index.entry(fp).or_insert(next);
+                        if j == next {
+                            states.push(n);
+                            parent.push(i as u32);
+                            depth.push(depth[i] + 1);
+                        }
+                        j
+                    } else {
+                        cut.insert(fp, ());
+                        continue;
+                    };
+                    edges.push((i as u32, j, c));
+                }
+                enabled.push(en);
+                i += 1;
             }
-            let next = states.len() as u32;
-            let j = *index.entry(fp).or_insert(next);
-            if j == next {
-                states.push(n);
-                parent.push(i as u32);
-                depth.push(depth[i] + 1);
-            }
-            edges.push((i as u32, j, c));
         }
-        enabled.push(en);
-        i += 1;
     }
     let graph = Graph::from_edges(states.len(), edges, enabled);
     StateGraph {

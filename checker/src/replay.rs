@@ -4,6 +4,7 @@
 use crate::scenario_file::Scenario;
 use tcpmc_model::replay::{replay, Taken};
 use tcpmc_model::step::{Step, Stuck};
+use tcpmc_model::system::Choice;
 use tcpmc_model::State;
 
 /// What a replay printed and how it ended.
@@ -62,8 +63,10 @@ fn render_steps(scenario: &Scenario, taken: &[Taken]) -> String {
     for t in taken {
         let line = &scenario.lines[t.index];
         text.push_str(&format!("L{}: {}", line.number, line.text));
-        if let Some(iss) = t.chose_iss {
-            text.push_str(&format!("  [chose ISS={iss}]"));
+        match t.chose.map(Choice::of) {
+            Some(Choice::Iss(iss)) => text.push_str(&format!("  [chose ISS={iss}]")),
+            Some(Choice::Zero(z)) => text.push_str(&format!("  [chose zero={z}]")),
+            _ => {}
         }
         text.push('\n');
         if !matches!(line.step, Step::Expect(_)) {

@@ -4,6 +4,7 @@
 use crate::engine::{self, Goals};
 use crate::graph::{self, StateGraph};
 use crate::liveness::{self, Fairness, Lasso};
+use tcpmc_model::tcp_state::TcpState;
 use tcpmc_model::{Action, Config, Side, State, TcpModel};
 use tcpmc_properties::{Kind, PropertyDef};
 use tcpmc_reports::report::steps;
@@ -110,6 +111,80 @@ pub fn check(
     )
 }
 
+/// The shortest lasso of every liveness property in `props` (in order), or `None` where it holds.
+/// Each (property, side) search is independent, so `opts.threads` workers share them; the result
+/// does not depend on how they were shared.
+fn liveness_lassos(
+    g: &StateGraph,
+    tree: &(Vec<u32>, Vec<u32>),
+    props: &[&'static PropertyDef],
+    opts: Options,
+) -> Vec<Option<Lasso>> {
+    let goals: Vec<Option<TcpState>> = props
+        .iter()
+        .filter(|p| !p.is_state_property())
+        .map(|p| match p.kind {
+            Kind::Terminates(st) => Some(st),
+            _ => None,
+        })
+        .collect();
+    let jobs: Vec<(usize, Side, TcpState)> = goals
+        .iter()
+        .enumerate()
+        .filter_map(|(k, st)| st.map(|st| (k, st)))
+        .flat_map(|(k, st)| [(k, Side::A, st), (k, Side::B, st)])
+        .collect();
+    let run = |&(_, side, st): &(usize, Side, TcpState)| {
+        // A host that went down is frozen, not waiting: only live endpoints count.
+        let inside = |v: u32| {
+            let s = &g.states[v as usize];
+            s.ep(side).state == st && !s.is_down(side)
+        };
+        liveness::check_leads_to(&g.graph, tree, &inside, &inside, opts.fairness)
+    };
+    let workers = opts.threads.clamp(1, jobs.len().max(1));
+    let found: Vec<Option<Lasso>> = if workers == 1 {
+        jobs.iter().map(run).collect()
+    } else {
+        let mut slots: Vec<Option<Lasso>> = vec![None; jobs.len()];
+        let done: Vec<Vec<(usize, Option<Lasso>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    let (jobs, run) = (&jobs, &run);
+                    scope.spawn(move || {
+                        (w..jobs.len())
+                            .step_by(workers)
+                            .map(|j| (j, run(&jobs[j])))
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a liveness worker panicked"))
+                .collect()
+        });
+        for (j, l) in done.into_iter().flatten() {
+            slots[j] = l;
+        }
+        slots
+    };
+    let mut best: Vec<Option<Lasso>> = vec![None; goals.len()];
+    for (&(k, _, _), l) in jobs.iter().zip(found) {
+        // Side A first; B only if strictly shorter, as a sequential min_by_key would choose.
+        if let Some(l) = l {
+            let len = l.stem.len() + l.cycle.len();
+            if best[k]
+                .as_ref()
+                .is_none_or(|b| len < b.stem.len() + b.cycle.len())
+            {
+                best[k] = Some(l);
+            }
+        }
+    }
+    best
+}
+
 /// Checks `props` with explicit options.
 pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -> CheckReport {
     let model = TcpModel::new(cfg.clone());
@@ -123,7 +198,7 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
     // With liveness the graph is explored anyway; a breadth-first safety search over the same
     // states in the same order would find the same verdicts and traces, so it reuses the graph.
     let shared = wants_liveness && opts.search == Search::Bfs && !opts.stop_early;
-    let g = wants_liveness.then(|| graph::build(&model));
+    let g = wants_liveness.then(|| graph::build(&model, opts.threads));
     let outcome = match &g {
         Some(g) if shared => safety_from_graph(&model, g, &goals),
         _ => safety_search(&model, &goals, opts),
@@ -147,21 +222,11 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
     let mut graph_stats = None;
     if let Some(g) = &g {
         let tree = liveness::bfs_tree(&g.graph);
-        for p in props.iter().filter(|p| !p.is_state_property()) {
-            let Kind::Terminates(st) = p.kind else {
+        let lassos = liveness_lassos(g, &tree, props, opts);
+        for (p, lasso) in props.iter().filter(|p| !p.is_state_property()).zip(lassos) {
+            if !matches!(p.kind, Kind::Terminates(_)) {
                 continue;
-            };
-            let lasso = [Side::A, Side::B]
-                .into_iter()
-                .filter_map(|side| {
-                    // A host that went down is frozen, not waiting: only live endpoints count.
-                    let inside = |v: u32| {
-                        let s = &g.states[v as usize];
-                        s.ep(side).state == st && !s.is_down(side)
-                    };
-                    liveness::check_leads_to(&g.graph, &tree, &inside, &inside, opts.fairness)
-                })
-                .min_by_key(|l| l.stem.len() + l.cycle.len());
+            }
             let fairness = Some(describe_fairness(opts.fairness));
             let v = match lasso {
                 None => verdict_of(p, "liveness", VerdictKind::Holds, None, None, fairness),
@@ -210,7 +275,8 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
         replay.push(format!("--property {}", v.name));
     }
     let seconds = outcome.seconds;
-    let threads = if opts.search == Search::Bfs && !shared {
+    // The BFS engine and the graph build both use every thread; the DFS uses one.
+    let threads = if opts.search == Search::Bfs {
         opts.threads
     } else {
         1

@@ -79,6 +79,12 @@ pub const VARIANTS: &[Variant] = &[
         ],
     },
     Variant {
+        name: "rst-seq-zero",
+        role: Role::Modifier,
+        summary: "drop the assumption that the SEQ=0 of an RST answering a SYN (RFC 9293 §3.10.7.1) never lands in a window: it may fall anywhere",
+        fields: &[("rst_seq_zero", "\"anywhere\"")],
+    },
+    Variant {
         name: "rfc1337",
         role: Role::Modifier,
         summary: "RFC 1337 fix F1: RST segments are ignored in TIME-WAIT",

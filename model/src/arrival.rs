@@ -1,10 +1,11 @@
 //! SEGMENT ARRIVES (RFC 9293 §3.10.7), and the ghost bookkeeping that decides whether an arrival
 //! broke a safety rule (DESIGN §3).
 
-use crate::config::{Config, Mutation, RstInTimeWait, SynInTimeWait};
+use crate::config::MAX_NET;
+use crate::config::{Config, Mutation, RstInTimeWait, RstSeqZero, SynInTimeWait};
 use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
-use crate::segment::{flags::*, Segment};
-use crate::system::{ghost, Ctx};
+use crate::segment::{flags::*, Segment, SEQ_ZERO};
+use crate::system::{ghost, Choice, Ctx, State, NO_CHOICE, ZERO_UNSET};
 use crate::tcp_state::TcpState::*;
 
 /// A LISTEN endpoint out of its quiet time takes a bare SYN and so chooses an ISS.
@@ -32,20 +33,92 @@ fn in_connection(peer: &Endpoint, c: u8) -> bool {
     peer.conn == c && !matches!(peer.state, Closed | Listen)
 }
 
-/// Removes segment `i` from the network and lets its receiver process it.
-pub(crate) fn deliver(ctx: &mut Ctx, i: usize, iss: u8) -> Option<()> {
+/// Delivering `seg` reads the sender's absolute 0 for the first time (`State::zero`): an RST with
+/// SEQ=0 meets a receiver that checks an RST's SEQ (RFC 9293 §3.10.7.4 first check).
+pub fn delivery_chooses_zero(cfg: &Config, s: &State, seg: &Segment) -> bool {
+    cfg.rst_seq_zero == RstSeqZero::Anywhere && reads_rst_seq_zero(s, seg)
+}
+
+/// The receiver of `seg`, an RST with the sender's unplaced absolute 0 as SEQ, checks its SEQ:
+/// every state but CLOSED, LISTEN (both ignore an RST) and SYN-SENT (which checks only the ACK).
+fn reads_rst_seq_zero(s: &State, seg: &Segment) -> bool {
+    let to = s.ep(seg.from.peer());
+    seg.seq == SEQ_ZERO
+        && !s.is_down(seg.from.peer())
+        && !matches!(to.state, Closed | Listen | SynSent)
+}
+
+/// Absolute 0 lies at `z` of the sender's rotated numbering: shifts every number of the sender's
+/// space by −z, so that the numbering becomes absolute and every RST that carries 0, `seg`
+/// included, has SEQ 0. A bijection on states, so nothing is lost.
+fn place_zero(ctx: &mut Ctx, seg: &mut Segment, z: u8) {
+    let from = seg.from;
+    let space = ctx.space();
+    let shift = |v: u8| if v == SEQ_ZERO { 0 } else { space.sub(v, z) };
+    ctx.s.zero[from.index()] = 0;
+    let e = ctx.ep(from);
+    (e.iss, e.snd_una, e.snd_nxt) = (shift(e.iss), shift(e.snd_una), shift(e.snd_nxt));
+    let peer = ctx.ep(from.peer());
+    peer.rcv_nxt = shift(peer.rcv_nxt);
+    *seg = Segment {
+        seq: shift(seg.seq),
+        ..*seg
+    };
+    let old = ctx.s.net;
+    ctx.s.net = Default::default();
+    let sorted = !ctx.cfg.unsorted_network;
+    for &o in old.segments() {
+        let moved = if o.from == from {
+            Segment {
+                seq: shift(o.seq),
+                ..o
+            }
+        } else if o.has(ACK) {
+            Segment {
+                ack: shift(o.ack),
+                ..o
+            }
+        } else {
+            o
+        };
+        ctx.s.net.push_ordered(moved, MAX_NET, sorted);
+    }
+}
+
+/// Removes segment `i` from the network and lets its receiver process it with `ctx.choice`.
+pub(crate) fn deliver(ctx: &mut Ctx, i: usize) -> Option<()> {
     let seg = ctx.s.net.remove(i);
     let to = seg.from.peer();
     if ctx.s.is_down(to) {
         // A host that is down answers nothing: the segment vanishes.
         return Some(());
     }
+    let mut seg = seg;
+    if ctx.cfg.rst_seq_zero == RstSeqZero::OutsideWindows && reads_rst_seq_zero(ctx.s, &seg) {
+        // The assumption: absolute 0 is outside the receiver's window, so the RST is not
+        // acceptable and is dropped (RFC 9293 §3.10.7.4 first check).
+        return Some(());
+    }
+    if delivery_chooses_zero(ctx.cfg, ctx.s, &seg) {
+        match ctx.choice {
+            Choice::Zero(z) if z < ctx.cfg.seq_space => {
+                place_zero(ctx, &mut seg, z);
+                ctx.choice = Choice::None;
+            }
+            _ => return None,
+        }
+    }
     // A receiver that opens a connection picks an ISS its policy allows (and no other).
     let receiver = *ctx.ep(to);
-    if delivery_chooses_iss(ctx.cfg, &receiver, &seg)
-        && !crate::user::isn_choices(ctx.cfg, &receiver).any(|c| c == iss)
-    {
-        return None;
+    let mut iss = NO_CHOICE;
+    if delivery_chooses_iss(ctx.cfg, &receiver, &seg) {
+        match ctx.choice {
+            Choice::Iss(c) if crate::user::isn_choices(ctx.cfg, ctx.s, to).any(|v| v == c) => {
+                iss = c;
+                ctx.choice = Choice::None;
+            }
+            _ => return None,
+        }
     }
     let before = *ctx.ep(to);
     segment_arrives(ctx, to, seg, iss);
@@ -99,7 +172,20 @@ fn reset_for(ctx: &mut Ctx, from: Side, seg: &Segment) {
         ctx.send(from, RST, seg.ack, 0, 0, seg.conn);
     } else {
         let ack = ctx.space().add(seg.seq, seg.seg_len());
-        ctx.send(from, RST | ACK, 0, ack, 0, seg.conn);
+        let zero = zero_of(ctx, from);
+        ctx.send(from, RST | ACK, zero, ack, 0, seg.conn);
+    }
+}
+
+/// Absolute 0 in `side`'s rotated space (`State::zero`), or [`SEQ_ZERO`] while no one read it.
+fn zero_of(ctx: &Ctx, side: Side) -> u8 {
+    if ctx.cfg.first_isn_any && ctx.cfg.rst_seq_zero == RstSeqZero::Anywhere {
+        // No rotation: the space is absolute.
+        return 0;
+    }
+    match ctx.s.zero[side.index()] {
+        ZERO_UNSET => SEQ_ZERO,
+        z => z,
     }
 }
 

@@ -22,6 +22,20 @@ pub enum RstInTimeWait {
     Ignore,
 }
 
+/// Where the SEQ=0 of an RST answering a segment without ACK (RFC 9293 §3.10.7.1) may fall.
+/// The model rotates each side's sequence space so that its first ISS is 0, which hides where
+/// absolute 0 lies; this knob says what may be assumed about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RstSeqZero {
+    /// Assumption: absolute 0 never lies in a window such an RST meets, so it is always dropped
+    /// there (like `ahead` ISNs, an idealization of a 2^32 space).
+    OutsideWindows,
+    /// No assumption: absolute 0 may lie anywhere; the first receiver that reads it chooses
+    /// where (exact for any first ISS, and costs about 10× the states).
+    Anywhere,
+}
+
 /// How a new incarnation's initial sequence number relates to the endpoint's previous one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -120,6 +134,7 @@ pub struct Config {
     /// protects only the endpoint that holds it; this protects the other one (DESIGN §6).
     pub passive_close_wait: u8,
     pub rst_in_time_wait: RstInTimeWait,
+    pub rst_seq_zero: RstSeqZero,
     pub isn: IsnPolicy,
     /// How many ISS values `forward` and `ahead` may choose beyond the previous range.
     pub isn_choices: u8,
@@ -177,6 +192,7 @@ impl Default for Config {
             quiet_time: None,
             passive_close_wait: 0,
             rst_in_time_wait: RstInTimeWait::Ignore,
+            rst_seq_zero: RstSeqZero::OutsideWindows,
             isn: IsnPolicy::Ahead,
             isn_choices: 1,
             syn_in_time_wait: SynInTimeWait::ChallengeAck,
@@ -268,6 +284,15 @@ impl fmt::Display for RstInTimeWait {
         f.write_str(match self {
             RstInTimeWait::Honor => "honor",
             RstInTimeWait::Ignore => "ignore",
+        })
+    }
+}
+
+impl fmt::Display for RstSeqZero {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RstSeqZero::OutsideWindows => "outside-windows",
+            RstSeqZero::Anywhere => "anywhere",
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod reaction;
 pub mod replay;
 pub mod segment;
 pub mod seq;
+pub mod state_hash;
 pub mod step;
 pub mod system;
 pub mod tcp_state;

@@ -23,6 +23,11 @@ impl Network {
         &self.segs[..self.len as usize]
     }
 
+    /// Every slot, unused ones (always `Segment::default()`) included: for packing.
+    pub fn all_slots(&self) -> &[Segment; MAX_NET] {
+        &self.segs
+    }
+
     pub fn get(&self, i: usize) -> Segment {
         self.segs[i]
     }

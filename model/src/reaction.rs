@@ -307,10 +307,15 @@ fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Reaction {
     let mut s = State::initial();
     s.ep = [receiver, endpoint_in(Established)];
     s.next_conn = receiver.conn + 1;
-    let iss = crate::user::isn_choices(cfg, &receiver).next().unwrap_or(0);
     let (reply, reply_numbers, next_state, application) =
         if s.net.push(seg, cfg.max_in_flight.into()) {
-            match apply(cfg, &s, Action::Deliver(0, iss)) {
+            // The first delivery the model enables: the first ISS, or absolute 0 at 0.
+            let mut enabled = Vec::new();
+            crate::system::actions(cfg, &s, &mut enabled);
+            let deliver = enabled
+                .into_iter()
+                .find(|a| matches!(a, Action::Deliver(0, _)));
+            match deliver.and_then(|a| apply(cfg, &s, a)) {
                 Some(after) => read_off(cfg, &receiver, &after, &seg),
                 None => (
                     NONE.into(),
@@ -397,7 +402,12 @@ fn reply_numbers(cfg: &Config, r: &Segment, after: &Endpoint, seg: &Segment) -> 
         if seg.has(ACK) {
             v.push(("SEG.ACK", seg.ack));
         }
-        v.extend([("0", 0), ("SND.NXT", after.snd_nxt)]);
+        // The absolute 0, travelling unplaced in the rotated numbering (`State::zero`).
+        v.extend([
+            ("0", crate::segment::SEQ_ZERO),
+            ("0", 0),
+            ("SND.NXT", after.snd_nxt),
+        ]);
         v
     } else if r.has(SYN) {
         vec![("ISS", after.iss)]

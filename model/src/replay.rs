@@ -15,7 +15,7 @@ use std::collections::HashSet;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Taken {
     pub index: usize,
-    pub chose_iss: Option<u8>,
+    pub chose: Option<u8>,
     pub state: State,
 }
 
@@ -86,7 +86,7 @@ impl Search<'_> {
                 for succ in next {
                     self.path.push(Taken {
                         index,
-                        chose_iss: succ.chose_iss,
+                        chose: succ.chose,
                         state: succ.state,
                     });
                     if self.walk(index + 1, succ.state) {
@@ -126,7 +126,7 @@ mod tests {
             ..Config::default()
         };
         let run = replay(&cfg, &steps(&["A connect", "B listen"])).expect("runs");
-        assert_eq!(run[0].chose_iss, Some(0));
-        assert_eq!(run[1].chose_iss, None);
+        assert_eq!(run[0].chose, Some(0));
+        assert_eq!(run[1].chose, None);
     }
 }

@@ -11,6 +11,10 @@ pub mod flags {
     pub const RST: u8 = 8;
 }
 
+/// The SEQ of an RST whose SEQ is the sender's absolute 0 while its place in the rotated space is
+/// still open (`State::zero`). Above every real sequence number (spaces have at most 64).
+pub const SEQ_ZERO: u8 = u8::MAX;
+
 /// One segment. Field order is the canonical sort order of the network multiset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Segment {
@@ -32,6 +36,15 @@ pub struct Segment {
 impl Segment {
     pub fn has(&self, f: u8) -> bool {
         self.flags & f != 0
+    }
+
+    /// SEQ as shown: a number, or `0abs` for the sender's absolute 0 not yet placed.
+    pub fn seq_text(&self) -> String {
+        if self.seq == SEQ_ZERO {
+            "0abs".into()
+        } else {
+            self.seq.to_string()
+        }
     }
 
     /// SEG.LEN: data plus one for SYN and one for FIN (RFC 9293 §3.4).
@@ -72,7 +85,7 @@ impl fmt::Display for Segment {
             self.from,
             self.from.peer(),
             self.flag_names(),
-            self.seq
+            self.seq_text()
         )?;
         if self.has(flags::ACK) {
             write!(f, " ack={}", self.ack)?;

@@ -11,7 +11,7 @@
 use crate::config::Config;
 use crate::endpoint::{End, Side};
 use crate::segment::{flags, Segment};
-use crate::system::{actions, apply, describe, Action, State};
+use crate::system::{actions, apply, describe, Action, Choice, State};
 use crate::tcp_state::TcpState;
 use std::fmt;
 
@@ -126,22 +126,38 @@ fn parse_flags(text: &str) -> Result<(u8, bool), String> {
     Ok((bits, data))
 }
 
-/// Parses `(ISS=n)`.
-fn parse_iss(word: &str) -> Option<Result<u8, String>> {
+/// Parses `(ISS=n)` into its choice byte; with `zero_too`, also `(zero=n)` (the place of the
+/// receiver's absolute 0, `State::zero`).
+fn parse_choice(word: &str, zero_too: bool) -> Option<Result<u8, String>> {
     let inner = word.strip_prefix("(")?.strip_suffix(")")?;
     let (key, value) = inner.split_once('=')?;
-    if !key.trim().eq_ignore_ascii_case("ISS") {
+    let key = key.trim();
+    let zero = key.eq_ignore_ascii_case("zero");
+    if !key.eq_ignore_ascii_case("ISS") && !zero {
         return None;
     }
+    if zero && !zero_too {
+        return Some(Err(format!("'{word}': only a delivery chooses zero")));
+    }
+    let what = if zero { "zero" } else { "ISS" };
     Some(
         value
             .trim()
             .parse::<u8>()
-            .map_err(|_| format!("malformed choice '{word}': ISS must be a number")),
+            .ok()
+            .filter(|&v| v < 64)
+            .map(|v| {
+                if zero {
+                    Choice::Zero(v).byte()
+                } else {
+                    Choice::Iss(v).byte()
+                }
+            })
+            .ok_or_else(|| format!("malformed choice '{word}': {what} must be a number below 64")),
     )
 }
 
-/// Parses `A->B FLAGS [#k] [(ISS=n)]`.
+/// Parses `A->B FLAGS [#k] [(ISS=n) | (zero=n)]`.
 fn parse_segment(words: &[&str], verb: &str) -> Result<(SegmentRef, Option<u8>), String> {
     let usage = format!("malformed step: use '{verb} A->B FLAGS' (e.g. '{verb} A->B SYN,ACK')");
     let (dir, flag_text) = match words {
@@ -168,7 +184,7 @@ fn parse_segment(words: &[&str], verb: &str) -> Result<(SegmentRef, Option<u8>),
                 .ok()
                 .filter(|&k| k >= 1)
                 .ok_or_else(|| format!("malformed rank '{word}' (use #1, #2, ...)"))?;
-        } else if let Some(choice) = parse_iss(word) {
+        } else if let Some(choice) = parse_choice(word, true) {
             if verb != "deliver" {
                 return Err(format!("'{verb}' takes no ISS choice"));
             }
@@ -256,7 +272,7 @@ fn parse_call(words: &[&str]) -> Result<Step, String> {
     if verb == "connect" {
         return match rest {
             [] => Ok(Step::Connect(side, None)),
-            [choice] => match parse_iss(choice) {
+            [choice] => match parse_choice(choice, false) {
                 Some(iss) => Ok(Step::Connect(side, Some(iss?))),
                 None => Err(format!("unexpected '{choice}' after 'connect'")),
             },
@@ -288,7 +304,7 @@ fn parse_call(words: &[&str]) -> Result<Step, String> {
 /// A successor of a step: the ISS chosen where the step hid that choice, and the state reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Successor {
-    pub chose_iss: Option<u8>,
+    pub chose: Option<u8>,
     pub state: State,
 }
 
@@ -305,7 +321,7 @@ pub fn successors(cfg: &Config, s: &State, step: &Step) -> Result<Vec<Successor>
         Step::Expect(e) => {
             check(s, &e)?;
             return Ok(vec![Successor {
-                chose_iss: None,
+                chose: None,
                 state: *s,
             }]);
         }
@@ -321,7 +337,7 @@ pub fn successors(cfg: &Config, s: &State, step: &Step) -> Result<Vec<Successor>
                 t = apply(cfg, &t, Action::Tick).ok_or_else(|| not_enabled(&now))?;
             }
             return Ok(vec![Successor {
-                chose_iss: None,
+                chose: None,
                 state: t,
             }]);
         }
@@ -379,7 +395,7 @@ pub fn successors(cfg: &Config, s: &State, step: &Step) -> Result<Vec<Successor>
     };
     let out: Vec<Successor> = chosen
         .into_iter()
-        .filter_map(|(a, chose_iss)| apply(cfg, s, a).map(|state| Successor { chose_iss, state }))
+        .filter_map(|(a, chose)| apply(cfg, s, a).map(|state| Successor { chose, state }))
         .collect();
     if out.is_empty() {
         return Err(not_enabled(&enabled));

@@ -22,8 +22,8 @@ pub mod ghost {
     pub const GHOST_CONNECTION: u8 = 16;
 }
 
-/// The global state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The global state. `Hash` packs it first (`state_hash.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct State {
     pub ep: [Endpoint; 2],
     pub net: Network,
@@ -37,7 +37,19 @@ pub struct State {
     pub cut: bool,
     /// `fault::*` bits: which host is down, and whether the run's one host fault happened.
     pub fault: u8,
+    /// Where each side's absolute sequence number 0 lies in its numbering: [`ZERO_UNSET`] while
+    /// nothing has read it, then always 0. Each side's space starts rotated so that its first ISS
+    /// is 0, which hides absolute 0; one rule needs it: the RST answering a segment without ACK
+    /// has SEQ=0 (RFC 9293 §3.10.7.1). Such an RST travels with SEQ [`crate::segment::SEQ_ZERO`]
+    /// until a receiver reads its SEQ (`rst_seq_zero = anywhere`); that delivery chooses where 0
+    /// lies among every value and shifts the side's numbers so that it is 0: from then on the
+    /// side's numbering is absolute, as if its first ISS had been any value. The rotation stays
+    /// an exact symmetry, and it is given up only where it must be.
+    pub zero: [u8; 2],
 }
+
+/// [`State::zero`] before the first RST that carries SEQ=0.
+pub const ZERO_UNSET: u8 = u8::MAX;
 
 /// Host-fault bits of [`State::fault`].
 pub mod fault {
@@ -66,6 +78,7 @@ impl State {
             aborted_conns: 0,
             cut: false,
             fault: 0,
+            zero: [ZERO_UNSET; 2],
         }
     }
 
@@ -84,8 +97,40 @@ impl State {
     }
 }
 
-/// The ISS of a `Deliver` whose receiver picks none.
+/// The choice byte of a `Deliver` whose receiver chooses nothing.
 pub const NO_CHOICE: u8 = u8::MAX;
+/// Marks a `Deliver` choice byte as the position of the receiver's absolute 0 (see
+/// [`State::zero`]) rather than an ISS. Sequence spaces have at most 64 values, so the two never
+/// collide.
+pub const ZERO_CHOICE: u8 = 0x80;
+
+/// What a `Deliver` choice byte chooses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    None,
+    /// The ISS of the connection the receiver opens.
+    Iss(u8),
+    /// Where the receiver's absolute sequence number 0 lies (the SEQ of its RST reply).
+    Zero(u8),
+}
+
+impl Choice {
+    pub fn of(byte: u8) -> Choice {
+        match byte {
+            NO_CHOICE => Choice::None,
+            b if b & ZERO_CHOICE != 0 => Choice::Zero(b & !ZERO_CHOICE),
+            b => Choice::Iss(b),
+        }
+    }
+
+    pub fn byte(self) -> u8 {
+        match self {
+            Choice::None => NO_CHOICE,
+            Choice::Iss(v) => v,
+            Choice::Zero(v) => v | ZERO_CHOICE,
+        }
+    }
+}
 
 /// One step of the system, named as in scenario files (`A connect`, `deliver A->B SYN`, `tick`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -102,8 +147,9 @@ pub enum Action {
     Down(Side),
     /// The host crashes and reboots with no memory of its connection (`host_fault = crash`).
     Crash(Side),
-    /// Deliver the segment at this index with the ISS the receiver picks, if it opens a connection
-    /// on it (LISTEN taking a SYN, or a TIME-WAIT reopened by one); else [`NO_CHOICE`].
+    /// Deliver the segment at this index with the receiver's [`Choice`] as a byte: the ISS if it
+    /// opens a connection (LISTEN taking a SYN, or a TIME-WAIT reopened by one), the place of its
+    /// absolute 0 if its RST reply is the first to reveal it, else [`NO_CHOICE`].
     Deliver(u8, u8),
     Lose(u8),
     Duplicate(u8),
@@ -114,6 +160,10 @@ pub enum Action {
 pub(crate) struct Ctx<'a> {
     pub cfg: &'a Config,
     pub s: &'a mut State,
+    /// The `Deliver` choice; taken (set to `Choice::None`) by the rule that uses it.
+    pub choice: Choice,
+    /// A rule needed a choice the action did not carry: the action is not enabled.
+    pub missing_choice: bool,
 }
 
 impl Ctx<'_> {
@@ -158,7 +208,12 @@ impl Ctx<'_> {
 /// Applies one action. Returns `None` when the action is not enabled.
 pub fn apply(cfg: &Config, state: &State, action: Action) -> Option<State> {
     let mut s = *state;
-    let mut ctx = Ctx { cfg, s: &mut s };
+    let mut ctx = Ctx {
+        cfg,
+        s: &mut s,
+        choice: Choice::None,
+        missing_choice: false,
+    };
     match action {
         Action::Connect(side, iss) => crate::user::connect(&mut ctx, side, iss),
         Action::Listen(side) => crate::user::listen(&mut ctx, side),
@@ -173,7 +228,13 @@ pub fn apply(cfg: &Config, state: &State, action: Action) -> Option<State> {
             if i as usize >= ctx.s.net.len() {
                 return None;
             }
-            crate::arrival::deliver(&mut ctx, i as usize, iss)
+            ctx.choice = Choice::of(iss);
+            crate::arrival::deliver(&mut ctx, i as usize)?;
+            // A choice nobody used, or one that was needed and missing, is not an action.
+            if ctx.missing_choice || ctx.choice != Choice::None {
+                return None;
+            }
+            Some(())
         }
         Action::Lose(i) => {
             if !cfg.loss || i as usize >= ctx.s.net.len() {
@@ -213,8 +274,13 @@ pub fn actions(cfg: &Config, s: &State, out: &mut Vec<Action>) {
         let seg = s.net.get(i);
         let to = s.ep(seg.from.peer());
         if crate::arrival::delivery_chooses_iss(cfg, to, &seg) {
-            for iss in crate::user::isn_choices(cfg, to) {
+            for iss in crate::user::isn_choices(cfg, s, seg.from.peer()) {
                 out.push(Action::Deliver(i as u8, iss));
+            }
+        } else if crate::arrival::delivery_chooses_zero(cfg, s, &seg) {
+            // The receiver reads an RST's SEQ=0 first: every place of the sender's 0 is a choice.
+            for z in 0..cfg.seq_space {
+                out.push(Action::Deliver(i as u8, Choice::Zero(z).byte()));
             }
         } else {
             out.push(Action::Deliver(i as u8, NO_CHOICE));
@@ -268,10 +334,12 @@ pub fn describe(s: &State, action: &Action) -> String {
         Action::Abort(side) => format!("{side} abort"),
         Action::Down(side) => format!("{side} down"),
         Action::Crash(side) => format!("{side} crash"),
-        Action::Deliver(i, iss) => {
+        Action::Deliver(i, choice) => {
             let mut d = format!("deliver {}", seg_name(i));
-            if iss != NO_CHOICE {
-                d.push_str(&format!(" (ISS={iss})"));
+            match Choice::of(choice) {
+                Choice::None => {}
+                Choice::Iss(iss) => d.push_str(&format!(" (ISS={iss})")),
+                Choice::Zero(z) => d.push_str(&format!(" (zero={z})")),
             }
             d
         }

@@ -8,14 +8,18 @@ use crate::seq::SeqSpace;
 use crate::system::{Action, Ctx, State};
 use crate::tcp_state::TcpState::*;
 
-/// The ISS values the policy allows for the endpoint's next connection (DESIGN §6). An endpoint's
-/// first ISS is 0: rotating each direction's sequence space is a sound symmetry (the hidden
-/// `Config::first_isn_any` lifts it, to prove that it changes no verdict). No allocation: this
-/// runs for every state with a CLOSED or LISTEN endpoint.
-pub fn isn_choices(cfg: &Config, e: &Endpoint) -> IsnChoices {
+/// The ISS values the policy allows for `side`'s next connection (DESIGN §6). An endpoint's first
+/// ISS is 0: its sequence space is rotated so, which is an exact symmetry while nothing has read
+/// where absolute 0 lies (`State::zero`). Once something has, the side's numbers are absolute and
+/// its first ISS may be any value, as everywhere with the hidden `Config::first_isn_any` (which
+/// the tests use to prove the rotation changes no verdict). No allocation: this runs for every
+/// state with a CLOSED or LISTEN endpoint.
+pub fn isn_choices(cfg: &Config, s: &State, side: Side) -> IsnChoices {
+    let e = s.ep(side);
+    let absolute = cfg.first_isn_any || s.zero[side.index()] != crate::system::ZERO_UNSET;
     let space = SeqSpace { n: cfg.seq_space };
     let (start, count) = if !e.has(app::USED) {
-        (0, if cfg.first_isn_any { cfg.seq_space } else { 1 })
+        (0, if absolute { cfg.seq_space } else { 1 })
     } else {
         match cfg.isn {
             IsnPolicy::Any => (0, cfg.seq_space),
@@ -67,7 +71,7 @@ pub(crate) fn enabled(cfg: &Config, s: &State, side: Side, out: &mut Vec<Action>
         Closed => {
             let may_connect = side == Side::A || cfg.b_connects;
             if may_connect && !quiet && s.next_conn <= cfg.incarnations {
-                for iss in isn_choices(cfg, e) {
+                for iss in isn_choices(cfg, s, side) {
                     out.push(Action::Connect(side, iss));
                 }
             }
@@ -113,7 +117,7 @@ pub(crate) fn connect(ctx: &mut Ctx, side: Side, iss: u8) -> Option<()> {
         || !may_connect
         || e.timer.kind == TimerKind::Quiet
         || ctx.s.next_conn > ctx.cfg.incarnations
-        || !isn_choices(ctx.cfg, &e).any(|v| v == iss)
+        || !isn_choices(ctx.cfg, ctx.s, side).any(|v| v == iss)
     {
         return None;
     }

@@ -3,8 +3,9 @@
 use tcpmc_model::config::{Config, RstInTimeWait, SynInTimeWait};
 use tcpmc_model::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
 use tcpmc_model::fixtures::endpoint_in as ep;
+use tcpmc_model::segment::SEQ_ZERO;
 use tcpmc_model::segment::{flags::*, Segment};
-use tcpmc_model::system::{apply, ghost, Action, State};
+use tcpmc_model::system::{apply, ghost, Action, Choice, State, NO_CHOICE};
 use tcpmc_model::TcpState::*;
 
 fn cfg() -> Config {
@@ -29,7 +30,10 @@ fn deliver_with(cfg: &Config, a: Endpoint, b: Endpoint, s: Segment, iss: u8) -> 
     st.ep = [a, b];
     st.next_conn = 3;
     assert!(st.net.push(s, 6));
-    apply(cfg, &st, Action::Deliver(0, iss)).expect("delivery is always enabled")
+    // `iss` is the choice where the receiver opens a connection; elsewhere there is none.
+    apply(cfg, &st, Action::Deliver(0, iss))
+        .or_else(|| apply(cfg, &st, Action::Deliver(0, NO_CHOICE)))
+        .expect("delivery is always enabled")
 }
 
 fn deliver(a: Endpoint, s: Segment) -> State {
@@ -65,8 +69,9 @@ fn test_closed_syn() {
             ..seg(SYN, 5, 0, 0)
         },
     );
+    // SEQ=0 is absolute: it travels unplaced in the rotated numbering (`State::zero`).
     let r = only_reply(&st);
-    assert_eq!((r.flags, r.seq, r.ack, r.conn), (RST | ACK, 0, 6, 2));
+    assert_eq!((r.flags, r.seq, r.ack, r.conn), (RST | ACK, SEQ_ZERO, 6, 2));
     assert_eq!(st.ep[0].state, Closed);
 }
 
@@ -643,4 +648,53 @@ fn test_established_old_segment_with_timestamps() {
     let st = deliver_with(&cfg(), e, Endpoint::default(), old_data, 0);
     assert_eq!(st.ep[0].rcv_nxt, 2);
     assert_ne!(st.ghost & ghost::STALE_DATA, 0);
+}
+
+// --- An RST's SEQ=0 (RFC 9293 §3.10.7.1) in the rotated numbering ---
+
+/// An RST from B with SEQ=0 not yet placed (`State::zero`).
+fn rst_seq_zero() -> Segment {
+    seg(RST | ACK, SEQ_ZERO, 1, 0)
+}
+
+#[test]
+fn test_syn_received_rst_seq_zero_outside_windows() {
+    // The baseline's assumption: absolute 0 lies outside every window, so the first check fails
+    // and the RST is dropped without reply.
+    let st = deliver(ep(SynReceived), rst_seq_zero());
+    assert_eq!(st.ep[0], ep(SynReceived));
+    assert!(replies(&st).is_empty());
+    assert_eq!(st.zero, [u8::MAX; 2]);
+}
+
+#[test]
+fn test_established_rst_seq_zero_anywhere() {
+    // Without it, the delivery chooses where B's absolute 0 lies; with 0 at A's RCV.NXT the RST
+    // is exact and resets A (RFC 5961 §3.2), and B's numbers are renumbered so that 0 is 0.
+    let c = Config {
+        rst_seq_zero: tcpmc_model::config::RstSeqZero::Anywhere,
+        ..cfg()
+    };
+    let mut st = State::initial();
+    st.ep = [ep(Established), ep(Established)];
+    st.next_conn = 2;
+    assert!(st.net.push(rst_seq_zero(), 6));
+    assert_eq!(
+        apply(&c, &st, Action::Deliver(0, NO_CHOICE)),
+        None,
+        "a choice is due"
+    );
+    let rcv = st.ep[0].rcv_nxt;
+    let placed = apply(&c, &st, Action::Deliver(0, Choice::Zero(rcv).byte())).expect("enabled");
+    assert_eq!((placed.ep[0].state, placed.ep[0].end), (Closed, End::Reset));
+    assert_eq!(placed.zero, [u8::MAX, 0]);
+    let b = placed.ep[1];
+    let space = tcpmc_model::seq::SeqSpace { n: c.seq_space };
+    assert_eq!(b.iss, space.sub(0, rcv), "B's first ISS is now absolute");
+    // Elsewhere in the window it draws a challenge ACK (RFC 5961 §3.2), and A stays.
+    let other = space.add(rcv, 1);
+    let challenged =
+        apply(&c, &st, Action::Deliver(0, Choice::Zero(other).byte())).expect("enabled");
+    assert_eq!(challenged.ep[0].state, Established);
+    assert_eq!(only_reply(&challenged).flags, ACK);
 }

@@ -17,7 +17,7 @@ use std::fmt::Write;
 struct Packet {
     from: String,
     flags: String,
-    seq: u8,
+    seq: Option<u8>,
     ack: Option<u8>,
     len: u8,
     connection: u8,
@@ -36,7 +36,10 @@ impl Packet {
     }
 
     fn label(&self) -> String {
-        let mut l = format!("{} seq={}", self.flags, self.seq);
+        let mut l = match self.seq {
+            Some(seq) => format!("{} seq={seq}", self.flags),
+            None => format!("{} seq=0abs", self.flags),
+        };
         if let Some(a) = self.ack {
             write!(l, " ack={a}").ok();
         }

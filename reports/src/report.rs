@@ -90,7 +90,9 @@ pub struct EndpointView {
 pub struct SegmentView {
     pub from: String,
     pub flags: String,
-    pub seq: u8,
+    /// `null` for an RST whose SEQ is the sender's absolute 0 before anything placed it in the
+    /// rotated numbering (`--rst-seq-zero`; shown as `0abs`).
+    pub seq: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ack: Option<u8>,
     pub len: u8,
@@ -159,7 +161,7 @@ pub fn segment_view(s: &Segment) -> SegmentView {
     SegmentView {
         from: s.from.to_string(),
         flags: s.flag_names(),
-        seq: s.seq,
+        seq: (s.seq != tcpmc_model::segment::SEQ_ZERO).then_some(s.seq),
         ack: s.has(tcpmc_model::segment::flags::ACK).then_some(s.ack),
         len: s.len,
         connection: s.conn,

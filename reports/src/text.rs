@@ -10,7 +10,7 @@ pub fn config_line(cfg: &Config) -> String {
     format!(
         "msl={} time_wait={} seq_space={} window={} max_in_flight={} incarnations={} data_a={} data_b={} \
          retries={} rto={} unlimited_retransmissions={} fin_wait_2_timeout={} host_fault={} loss={} \
-         duplication={} quiet_time={} passive_close_wait={} rst_in_time_wait={} isn={} isn_choices={} \
+         duplication={} quiet_time={} passive_close_wait={} rst_in_time_wait={} rst_seq_zero={} isn={} isn_choices={} \
          syn_in_time_wait={} network_full={} abort={} shutdown={} linger_zero={} app_reads={} \
          tw_reuse={} timestamps={} a_listens={} b_connects={}",
         c.msl,
@@ -31,6 +31,7 @@ pub fn config_line(cfg: &Config) -> String {
         c.quiet_ticks(),
         c.passive_close_wait,
         c.rst_in_time_wait,
+        c.rst_seq_zero,
         c.isn,
         c.isn_choices,
         c.syn_in_time_wait,
