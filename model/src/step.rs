@@ -485,6 +485,20 @@ mod tests {
                 None
             ))
         );
+        assert_eq!(
+            Step::parse("deliver B->A RST,ACK (zero=1)"),
+            Ok(Step::Deliver(
+                SegmentRef {
+                    from: Side::B,
+                    flags: flags::RST | flags::ACK,
+                    data: false,
+                    k: 1
+                },
+                Some(Choice::Zero(1).byte())
+            ))
+        );
+        assert!(Step::parse("A connect (zero=1)").is_err());
+        assert!(Step::parse("deliver A->B SYN (ISS=64)").is_err());
         assert_eq!(Step::parse("tick 3"), Ok(Step::Tick(3)));
         assert_eq!(
             Step::parse("expect A fin_wait_2"),
