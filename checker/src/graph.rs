@@ -74,15 +74,14 @@ pub struct Graph {
 impl Graph {
     /// Builds from edges `(from, to, classes)` in any order; parallel edges merge their classes.
     pub fn from_edges(nodes: usize, mut edges: Vec<(u32, u32, u16)>, enabled: Vec<u16>) -> Graph {
-        if edges.windows(2).all(|w| w[0].0 <= w[1].0) {
-            // Grouped by source already (as `build` makes them): sorting each group is enough,
-            // and much cheaper than sorting tens of millions of edges at once.
-            for group in edges.chunk_by_mut(|x, y| x.0 == y.0) {
-                group.sort_unstable_by_key(|&(_, b, _)| b);
-            }
-        } else {
-            edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
+        if edges
+            .windows(2)
+            .all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1))
+        {
+            // Sorted and merged already (as `build` makes them).
+            return Graph::from_merged(nodes, &edges, enabled);
         }
+        edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
         let mut merged: Vec<(u32, u32, u16)> = Vec::with_capacity(edges.len());
         for (a, b, c) in edges {
             match merged.last_mut() {
@@ -90,8 +89,13 @@ impl Graph {
                 _ => merged.push((a, b, c)),
             }
         }
+        Graph::from_merged(nodes, &merged, enabled)
+    }
+
+    /// From edges sorted by (source, target) with no two alike.
+    fn from_merged(nodes: usize, merged: &[(u32, u32, u16)], enabled: Vec<u16>) -> Graph {
         let mut csr: Csr<(), u16, Directed, u32> =
-            Csr::from_sorted_edges(&merged).expect("edges are sorted and unique");
+            Csr::from_sorted_edges(merged).expect("edges are sorted and unique");
         while csr.node_count() < nodes {
             csr.add_node(());
         }
@@ -139,28 +143,37 @@ impl StateGraph {
 /// States whose successors one worker computes in one go.
 const CHUNK: usize = 2048;
 
-/// One successor as a worker computed it: the action's class, the successor's fingerprint, its
-/// node if it was already numbered when the round began (else `NEW`), and the successor itself
-/// (`None` when it is outside the bound).
-type Succ = (u16, u64, u32, Option<State>);
+/// What a worker computed for a chunk of states, in flat buffers (no allocation per state).
+#[derive(Default)]
+struct Expanded {
+    /// Per state: the classes of its enabled actions, and how many successors it has.
+    enabled: Vec<u16>,
+    count: Vec<u32>,
+    /// Per successor, in state and action order: class, fingerprint, and its node if it was
+    /// numbered when the round began, else [`NEW`] (then the state is next in `new`) or [`CUT`].
+    succ: Vec<(u16, u32, u64)>,
+    new: Vec<State>,
+}
 
 /// A successor not numbered yet when its round began.
 const NEW: u32 = u32::MAX;
+/// A successor outside the bound.
+const CUT: u32 = u32::MAX - 1;
 
 /// Successors of `states`, in action order, with the classes of every enabled action per state.
-fn expand(
-    model: &TcpModel,
-    index: &FingerprintMap<u32>,
-    states: &[State],
-) -> (Vec<u16>, Vec<Vec<Succ>>) {
+fn expand(model: &TcpModel, index: &FingerprintMap<u32>, states: &[State]) -> Expanded {
     let mut actions = Vec::new();
-    let mut enabled = Vec::with_capacity(states.len());
-    let mut succs = Vec::with_capacity(states.len());
+    let mut x = Expanded {
+        enabled: Vec::with_capacity(states.len()),
+        count: Vec::with_capacity(states.len()),
+        succ: Vec::with_capacity(states.len() * 8),
+        new: Vec::new(),
+    };
     for s in states {
         actions.clear();
         model.actions(s, &mut actions);
         let mut en = 0u16;
-        let mut out = Vec::with_capacity(actions.len());
+        let before = x.succ.len();
         for a in actions.drain(..) {
             let c = class_of(s, &a);
             let Some(n) = model.next_state(s, a) else {
@@ -169,20 +182,23 @@ fn expand(
             en |= c;
             let fp = fingerprint(&n);
             if !model.within_boundary(&n) {
-                out.push((c, fp, NEW, None));
+                x.succ.push((c, CUT, fp));
                 continue;
             }
             // Most successors were seen before: look them up here, in parallel, and leave only
             // the new ones to the numbering thread.
             match index.get(&fp) {
-                Some(&j) => out.push((c, fp, j, None)),
-                None => out.push((c, fp, NEW, Some(n))),
+                Some(&j) => x.succ.push((c, j, fp)),
+                None => {
+                    x.succ.push((c, NEW, fp));
+                    x.new.push(n);
+                }
             }
         }
-        enabled.push(en);
-        succs.push(out);
+        x.enabled.push(en);
+        x.count.push((x.succ.len() - before) as u32);
     }
-    (enabled, succs)
+    x
 }
 
 /// Enumerates the reachable graph breadth-first. `threads` workers compute successors and
@@ -197,6 +213,7 @@ pub fn build(model: &TcpModel, threads: usize) -> StateGraph {
     let mut parent: Vec<u32> = Vec::new();
     let mut depth: Vec<u32> = Vec::new();
     let mut generated = 0u64;
+    // Edges grouped by source in ascending order, each group sorted by target and merged.
     let mut edges: Vec<(u32, u32, u16)> = Vec::new();
     let mut enabled: Vec<u16> = Vec::new();
     for s in model.init_states() {
@@ -208,11 +225,12 @@ pub fn build(model: &TcpModel, threads: usize) -> StateGraph {
             depth.push(0);
         }
     }
+    let mut out: Vec<(u32, u16)> = Vec::new();
     let mut i = 0;
     while i < states.len() {
         // The next states to expand, split into chunks, one batch of chunks per round.
         let end = states.len().min(i + CHUNK * threads);
-        let batch: Vec<(Vec<u16>, Vec<Vec<Succ>>)> = if threads == 1 || end - i <= CHUNK {
+        let batch: Vec<Expanded> = if threads == 1 || end - i <= CHUNK {
             vec![expand(model, &index, &states[i..end])]
         } else {
             let slice = &states[i..end];
@@ -228,26 +246,39 @@ pub fn build(model: &TcpModel, threads: usize) -> StateGraph {
                     .collect()
             })
         };
-        for (en, succs) in batch {
-            for (en, out) in en.into_iter().zip(succs) {
-                for (c, fp, known, n) in out {
+        for x in batch {
+            let mut succ = x.succ.iter();
+            let mut new = x.new.into_iter();
+            for (en, count) in x.enabled.into_iter().zip(x.count) {
+                out.clear();
+                for &(c, known, fp) in succ.by_ref().take(count as usize) {
                     generated += 1;
-                    let j = if known != NEW {
-                        known
-                    } else if let Some(n) = n {
-                        let next = states.len() as u32;
-                        let j = *index.entry(fp).or_insert(next);
-                        if j == next {
-                            states.push(n);
-                            parent.push(i as u32);
-                            depth.push(depth[i] + 1);
+                    let j = match known {
+                        CUT => {
+                            cut.insert(fp, ());
+                            continue;
                         }
-                        j
-                    } else {
-                        cut.insert(fp, ());
-                        continue;
+                        NEW => {
+                            let n = new.next().expect("a new state per NEW successor");
+                            let next = states.len() as u32;
+                            let j = *index.entry(fp).or_insert(next);
+                            if j == next {
+                                states.push(n);
+                                parent.push(i as u32);
+                                depth.push(depth[i] + 1);
+                            }
+                            j
+                        }
+                        j => j,
                     };
-                    edges.push((i as u32, j, c));
+                    out.push((j, c));
+                }
+                out.sort_unstable_by_key(|&(j, _)| j);
+                for &(j, c) in &out {
+                    match edges.last_mut() {
+                        Some(last) if last.0 == i as u32 && last.1 == j => last.2 |= c,
+                        _ => edges.push((i as u32, j, c)),
+                    }
                 }
                 enabled.push(en);
                 i += 1;
