@@ -155,6 +155,9 @@ fn rung(param: &'static str, cfg: Config) -> Rung {
     if cfg.a_listens != d.a_listens {
         parts.push(format!("a_listens={}", cfg.a_listens));
     }
+    if cfg.rst_seq_zero != d.rst_seq_zero {
+        parts.push(format!("rst_seq_zero={}", cfg.rst_seq_zero));
+    }
     if cfg.first_isn_any {
         parts.push("first ISS any (no rotation symmetry)".into());
     }
@@ -262,6 +265,13 @@ pub fn ladder(name: &str) -> Option<Vec<Rung>> {
                 },
             ),
             rung(
+                "rst_seq_zero",
+                Config {
+                    rst_seq_zero: tcpmc_model::config::RstSeqZero::Anywhere,
+                    ..d()
+                },
+            ),
+            rung(
                 "symmetry",
                 Config {
                     first_isn_any: true,
@@ -348,7 +358,7 @@ pub fn run_ladder(
         let mut plan: Vec<(Mode, usize)> = threads.iter().map(|&t| (Mode::Bfs, t)).collect();
         plan.push((Mode::Dfs, 1));
         if !r.cfg.first_isn_any && !r.cfg.unsorted_network {
-            plan.push((Mode::Graph, 1));
+            plan.extend(threads.iter().map(|&t| (Mode::Graph, t)));
         }
         for (mode, t) in plan {
             let m = spawn(&r.cfg, mode, t, timeout)?;
@@ -480,6 +490,10 @@ pub fn consistency(rows: &[Row]) -> Vec<String> {
         }) && done
             .iter()
             .all(|(_, m)| safety.first().is_none_or(|s| s.1.unique == m.unique));
+        if done.is_empty() {
+            lines.push(format!("- {label}: not measured (every run timed out)"));
+            continue;
+        }
         lines.push(format!(
             "- {label}: {} ({} runs{})",
             if agree {

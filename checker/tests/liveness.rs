@@ -239,5 +239,8 @@ fn the_graph_does_not_depend_on_the_thread_count() {
             assert_eq!(one.graph.successors(v), many.graph.successors(v));
         }
     }
-    assert!(one.states.len() > 100_000, "large enough for several rounds");
+    assert!(
+        one.states.len() > 100_000,
+        "large enough for several rounds"
+    );
 }

@@ -84,6 +84,13 @@ mod tests {
     use crate::Config;
     use std::collections::HashMap;
 
+    /// The state stays small and `Copy` (BENCHMARKS.md, "Compact state").
+    #[test]
+    fn the_state_is_76_bytes_and_packs_into_58() {
+        assert_eq!(std::mem::size_of::<State>(), 76);
+        assert_eq!(super::PACKED, 58);
+    }
+
     /// On every reachable state of a small configuration, packing is injective: two states
     /// with the same bytes are equal.
     #[test]
