@@ -22,9 +22,9 @@ fn bench_prints_a_table_with_equal_counts_for_every_thread_count() {
     assert_eq!(rows[0][0], "configuration");
     assert!(rows.iter().all(|r| r.len() == 11), "{out}");
     let data = &rows[2..];
-    // Two rungs, each: BFS with 1 and 2 threads, DFS, the liveness graph.
-    assert_eq!(data.len(), 8, "{out}");
-    for rung in data.chunks(4) {
+    // Two rungs, each: BFS with 1 and 2 threads, DFS, the liveness graph with 1 and 2 threads.
+    assert_eq!(data.len(), 10, "{out}");
+    for rung in data.chunks(5) {
         let runs: Vec<(&str, &str)> = rung
             .iter()
             .map(|r| (r[1].as_str(), r[2].as_str()))
@@ -35,7 +35,8 @@ fn bench_prints_a_table_with_equal_counts_for_every_thread_count() {
                 ("safety bfs", "1"),
                 ("safety bfs", "2"),
                 ("safety dfs", "1"),
-                ("liveness graph", "1")
+                ("liveness graph", "1"),
+                ("liveness graph", "2")
             ]
         );
         // unique, generated, cut: equal for both thread counts and both searches.
@@ -43,6 +44,7 @@ fn bench_prints_a_table_with_equal_counts_for_every_thread_count() {
         assert_eq!(counts(&rung[0]), counts(&rung[1]));
         assert_eq!(counts(&rung[0]), counts(&rung[2]));
         assert_eq!(rung[0][3], rung[3][3], "the graph has the same states");
+        assert_eq!(rung[3][3..6], rung[4][3..6], "for any thread count");
         assert!(rung[0][3].parse::<u64>().unwrap() > 0);
     }
     assert_eq!(out.matches("counts and verdicts agree").count(), 2, "{out}");
