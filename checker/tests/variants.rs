@@ -139,6 +139,27 @@ fn unread_close_experiment_replays() {
 }
 
 #[test]
+fn rst_seq_zero_experiment_replays_and_needs_its_variant() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/rst-seq-zero.scenario"
+    );
+    let o = tcpmc(&["replay", path]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("B: SYN-SENT     iss=7"),
+        "renumbered to absolute"
+    );
+    // Under the baseline's assumption the old RST is dropped: the (zero=1) step cannot happen.
+    let text = std::fs::read_to_string(path).expect("the example exists");
+    let baseline = std::env::temp_dir().join("tcpmc-rst-seq-zero-baseline.scenario");
+    std::fs::write(&baseline, text.replace("variant rst-seq-zero", "")).expect("temp file");
+    let o = tcpmc(&["replay", baseline.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("L17"), "{}", stdout(&o));
+}
+
+#[test]
 fn variants_lists_every_variant_and_refuses_incompatible_ones() {
     let o = tcpmc(&["variants"]);
     assert_eq!(o.status.code(), Some(0));
