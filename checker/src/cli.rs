@@ -346,6 +346,19 @@ pub struct SharedArgs {
     pub fields: FieldFlags,
 }
 
+impl SharedArgs {
+    /// The options of each check in a sweep or minimization: one thread per check (the runs are
+    /// spread over the jobs), every state explored, and the fairness the flags ask for.
+    pub fn options(&self) -> crate::run::Options {
+        crate::run::Options {
+            threads: 1,
+            stop_early: false,
+            fairness: crate::run::fairness(self.fair_delivery, self.fair_app),
+            ..crate::run::Options::default()
+        }
+    }
+}
+
 /// One flag per configuration field.
 #[derive(Args, Debug, Default)]
 #[command(next_help_heading = "Model (defaults: the baseline)")]

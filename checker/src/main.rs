@@ -177,13 +177,7 @@ fn sweep(args: &SweepArgs) -> Result<ExitCode, InputError> {
     if let Some(dir) = &args.out {
         create_out_dir(dir)?;
     }
-    let opts = tcpmc::run::Options {
-        threads: 1,
-        stop_early: false,
-        fairness: tcpmc::run::fairness(args.shared.fair_delivery, args.shared.fair_app),
-        ..tcpmc::run::Options::default()
-    };
-    let reports = sweep::run_all(&runs, &props, opts, jobs(args.jobs)?, true);
+    let reports = sweep::run_all(&runs, &props, args.shared.options(), jobs(args.jobs)?, true);
     let rows = sweep::rows(&runs, &reports, args.out.as_deref())?;
     let md = sweep::markdown(&rows);
     let json = serde_json::to_string_pretty(&rows)
@@ -227,13 +221,7 @@ fn minimize(args: &MinimizeArgs) -> Result<ExitCode, InputError> {
         &[param],
         &overrides,
     )?;
-    let opts = tcpmc::run::Options {
-        threads: 1,
-        stop_early: false,
-        fairness: tcpmc::run::fairness(args.shared.fair_delivery, args.shared.fair_app),
-        ..tcpmc::run::Options::default()
-    };
-    let reports = sweep::run_all(&runs, &props, opts, jobs(args.jobs)?, true);
+    let reports = sweep::run_all(&runs, &props, args.shared.options(), jobs(args.jobs)?, true);
     let trials: Vec<sweep::Trial> = runs
         .iter()
         .zip(&reports)

@@ -87,25 +87,22 @@ fn place_zero(ctx: &mut Ctx, seg: &mut Segment, z: u8) {
 
 /// Removes segment `i` from the network and lets its receiver process it with `ctx.choice`.
 pub(crate) fn deliver(ctx: &mut Ctx, i: usize) -> Option<()> {
-    let seg = ctx.s.net.remove(i);
+    let mut seg = ctx.s.net.remove(i);
     let to = seg.from.peer();
     if ctx.s.is_down(to) {
         // A host that is down answers nothing: the segment vanishes.
         return Some(());
     }
-    let mut seg = seg;
-    if ctx.cfg.rst_seq_zero == RstSeqZero::OutsideWindows && reads_rst_seq_zero(ctx.s, &seg) {
-        // The assumption: absolute 0 is outside the receiver's window, so the RST is not
-        // acceptable and is dropped (RFC 9293 §3.10.7.4 first check).
-        return Some(());
-    }
-    if delivery_chooses_zero(ctx.cfg, ctx.s, &seg) {
-        match ctx.choice {
-            Choice::Zero(z) if z < ctx.cfg.seq_space => {
+    if reads_rst_seq_zero(ctx.s, &seg) {
+        match (ctx.cfg.rst_seq_zero, ctx.choice) {
+            // The assumption: absolute 0 is outside the receiver's window, so the RST is not
+            // acceptable and is dropped (RFC 9293 §3.10.7.4 first check).
+            (RstSeqZero::OutsideWindows, _) => return Some(()),
+            (RstSeqZero::Anywhere, Choice::Zero(z)) if z < ctx.cfg.seq_space => {
                 place_zero(ctx, &mut seg, z);
                 ctx.choice = Choice::None;
             }
-            _ => return None,
+            (RstSeqZero::Anywhere, _) => return None,
         }
     }
     // A receiver that opens a connection picks an ISS its policy allows (and no other).

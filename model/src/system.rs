@@ -162,8 +162,6 @@ pub(crate) struct Ctx<'a> {
     pub s: &'a mut State,
     /// The `Deliver` choice; taken (set to `Choice::None`) by the rule that uses it.
     pub choice: Choice,
-    /// A rule needed a choice the action did not carry: the action is not enabled.
-    pub missing_choice: bool,
 }
 
 impl Ctx<'_> {
@@ -212,7 +210,6 @@ pub fn apply(cfg: &Config, state: &State, action: Action) -> Option<State> {
         cfg,
         s: &mut s,
         choice: Choice::None,
-        missing_choice: false,
     };
     match action {
         Action::Connect(side, iss) => crate::user::connect(&mut ctx, side, iss),
@@ -230,8 +227,8 @@ pub fn apply(cfg: &Config, state: &State, action: Action) -> Option<State> {
             }
             ctx.choice = Choice::of(iss);
             crate::arrival::deliver(&mut ctx, i as usize)?;
-            // A choice nobody used, or one that was needed and missing, is not an action.
-            if ctx.missing_choice || ctx.choice != Choice::None {
+            // A choice nobody used is not an action (a missing one made `deliver` refuse).
+            if ctx.choice != Choice::None {
                 return None;
             }
             Some(())
