@@ -420,6 +420,24 @@ pub struct FieldFlags {
     /// Where an RST's SEQ=0 (the reply to a segment without ACK) may fall: outside-windows (an assumption: always dropped) or anywhere (exact) [default: outside-windows]
     #[arg(long, value_name = "WHERE", value_parser = ["outside-windows", "anywhere"])]
     pub rst_seq_zero: Option<String>,
+    /// Stack rule: what an abortive close sends: rst (RFC 9293 §3.10.5) or rst-ack (Linux, FreeBSD: RST,ACK with ACK=RCV.NXT) [default: rst]
+    #[arg(long, value_name = "RULE", value_parser = ["rst", "rst-ack"])]
+    pub active_rst: Option<String>,
+    /// Stack rule: TIME-WAIT processing: rfc9293, linux (tcp_timewait_state_process) or freebsd (tcp_twcheck) [default: rfc9293]
+    #[arg(long, value_name = "RULES", value_parser = ["rfc9293", "linux", "freebsd"])]
+    pub time_wait_rules: Option<String>,
+    /// Stack rule: where new data after close() draws RST: reset-in-fin-wait (RFC 9293, Linux) or reset-after-close (FreeBSD: also CLOSING, LAST-ACK, TIME-WAIT) [default: reset-in-fin-wait]
+    #[arg(long, value_name = "RULE", value_parser = ["reset-in-fin-wait", "reset-after-close"])]
+    pub data_after_close: Option<String>,
+    /// In-window RST and SYN: rfc5961 (exact-RCV.NXT RST, challenge ACKs) or rfc793 (any in-window RST resets; an in-window SYN sends RST and closes) [default: rfc5961]
+    #[arg(long, value_name = "RULES", value_parser = ["rfc5961", "rfc793"])]
+    pub rst_syn_rules: Option<String>,
+    /// When the quiet time applies: abnormal-end (every reset, give-up, abort and crash) or crash (only a crash, RFC 9293 §3.4.3) [default: abnormal-end]
+    #[arg(long, value_name = "WHEN", value_parser = ["abnormal-end", "crash"])]
+    pub quiet_after: Option<String>,
+    /// Linux tcp_twsk_unique: connect() may reuse the 4-tuple of its own connection in TIME-WAIT [default: false]
+    #[arg(long, value_name = "BOOL")]
+    pub tw_connect: Option<bool>,
     /// ISN of a new incarnation: any, forward (after the previous ISS) or ahead (beyond every number used) [default: ahead]
     #[arg(long, value_name = "POLICY", value_parser = ["any", "forward", "ahead"])]
     pub isn: Option<String>,
@@ -487,6 +505,12 @@ impl FieldFlags {
             passive_close_wait,
             rst_in_time_wait,
             rst_seq_zero,
+            active_rst,
+            time_wait_rules,
+            data_after_close,
+            rst_syn_rules,
+            quiet_after,
+            tw_connect,
             isn,
             isn_choices,
             syn_in_time_wait,

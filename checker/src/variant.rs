@@ -41,37 +41,47 @@ pub const VARIANTS: &[Variant] = &[
     Variant {
         name: "rfc9293",
         role: Role::Base,
-        summary: "RFC 9293 as written: RST honoured in TIME-WAIT, RFC 5961 challenge ACKs, clock ISNs (RFC 6528), quiet time only after a crash, no FIN-WAIT-2 timeout",
+        summary: "RFC 9293 as written: RST honoured in TIME-WAIT, RFC 5961 challenge ACKs, clock ISNs (RFC 6528), a quiet time only after a crash (§3.4.3), no FIN-WAIT-2 timeout",
         fields: &[
             ("rst_in_time_wait", "\"honor\""),
             ("syn_in_time_wait", "\"challenge-ack\""),
             ("isn", "\"forward\""),
-            ("quiet_time", "0"),
+            ("quiet_after", "\"crash\""),
             ("fin_wait_2_timeout", "0"),
         ],
     },
     Variant {
         name: "linux",
         role: Role::Base,
-        summary: "Linux: TIME-WAIT fixed at 60 s against a 120 s MSL (1 tick = 60 s), RST honoured (tcp_rfc1337=0), timestamps and TIME-WAIT reuse on, secure clock ISNs",
+        summary: "Linux 6.x (tcp_input.c, tcp_minisocks.c, tcp_ipv4.c) at 1 tick = 30 s: TIME-WAIT 60 s = 2 ticks, tcp_fin_timeout 60 s = 2 ticks, RTO 1 tick, RST honoured in TIME-WAIT (tcp_rfc1337=0), RST,ACK on abort, timestamps with TIME-WAIT reuse by a SYN, connect() over its own TIME-WAIT, clock ISNs, no quiet time",
         fields: &[
-            ("msl", "2"),
-            ("time_wait", "1"),
+            ("msl", "1"),
+            ("time_wait", "2"),
+            ("fin_wait_2_timeout", "2"),
+            ("rto", "1"),
             ("rst_in_time_wait", "\"honor\""),
+            ("time_wait_rules", "\"linux\""),
+            ("active_rst", "\"rst-ack\""),
             ("isn", "\"forward\""),
             ("timestamps", "true"),
             ("tw_reuse", "true"),
+            ("tw_connect", "true"),
             ("quiet_time", "0"),
         ],
     },
     Variant {
         name: "bsd",
         role: Role::Base,
-        summary: "FreeBSD (as read from tcp_timewait.c): TIME-WAIT 2·30 s = 60 s against a 120 s MSL, RST dropped in TIME-WAIT, a SYN beyond the old numbers reopens, timestamps on",
+        summary: "FreeBSD (tcp_input.c, tcp_timewait.c) at 1 tick = 30 s = its MSL: TIME-WAIT 2·MSL = 2 ticks, FIN-WAIT-2 timeout 60 s, every RST dropped in TIME-WAIT, a SYN beyond the old numbers reopens, RST,ACK on abort, RST for data after close in every state past CLOSE-WAIT, timestamps, clock ISNs, no quiet time",
         fields: &[
-            ("msl", "2"),
-            ("time_wait", "1"),
+            ("msl", "1"),
+            ("time_wait", "2"),
+            ("fin_wait_2_timeout", "2"),
+            ("rto", "1"),
             ("rst_in_time_wait", "\"ignore\""),
+            ("time_wait_rules", "\"freebsd\""),
+            ("active_rst", "\"rst-ack\""),
+            ("data_after_close", "\"reset-after-close\""),
             ("isn", "\"forward\""),
             ("timestamps", "true"),
             ("tw_reuse", "true"),
@@ -83,6 +93,18 @@ pub const VARIANTS: &[Variant] = &[
         role: Role::Modifier,
         summary: "drop the assumption that the SEQ=0 of an RST answering a SYN (RFC 9293 §3.10.7.1) never lands in a window: it may fall anywhere",
         fields: &[("rst_seq_zero", "\"anywhere\"")],
+    },
+    Variant {
+        name: "rfc793",
+        role: Role::Modifier,
+        summary: "RFC 793's acceptance, for stacks without RFC 5961: any in-window RST resets, an in-window SYN sends RST and enters CLOSED",
+        fields: &[("rst_syn_rules", "\"rfc793\"")],
+    },
+    Variant {
+        name: "rst-ack-abort",
+        role: Role::Modifier,
+        summary: "an abortive close sends RST,ACK <SEQ=SND.NXT><ACK=RCV.NXT> (Linux, FreeBSD) instead of RFC 9293's bare RST",
+        fields: &[("active_rst", "\"rst-ack\"")],
     },
     Variant {
         name: "rfc1337",
@@ -123,7 +145,7 @@ pub const VARIANTS: &[Variant] = &[
     Variant {
         name: "timestamps",
         role: Role::Modifier,
-        summary: "RFC 7323 PAWS and RFC 6191 TIME-WAIT reuse, with the timestamp clock abstracted as the connection epoch",
+        summary: "RFC 7323 PAWS and RFC 6191 TIME-WAIT reuse (a SYN that may not reopen is dropped), with the timestamp clock abstracted as the connection epoch",
         fields: &[("timestamps", "true")],
     },
     Variant {
@@ -257,7 +279,7 @@ mod tests {
         let c = variant_config("linux,rfc1337").unwrap();
         assert_eq!(
             (c.msl, c.time_wait, c.rst_in_time_wait),
-            (2, Some(1), RstInTimeWait::Ignore)
+            (1, Some(2), RstInTimeWait::Ignore)
         );
     }
 

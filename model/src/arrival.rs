@@ -2,8 +2,11 @@
 //! broke a safety rule (DESIGN §3).
 
 use crate::config::MAX_NET;
-use crate::config::{Config, Mutation, RstInTimeWait, RstSeqZero, SynInTimeWait};
-use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
+use crate::config::{
+    Config, DataAfterClose, Mutation, QuietAfter, RstInTimeWait, RstSeqZero, RstSynRules,
+    SynInTimeWait, TimeWaitRules,
+};
+use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind, TimeWaitMemory};
 use crate::segment::{flags::*, Segment, SEQ_ZERO};
 use crate::system::{ghost, Choice, Ctx, State, NO_CHOICE, ZERO_UNSET};
 use crate::tcp_state::TcpState::*;
@@ -13,14 +16,25 @@ pub fn listener_accepts_syn(to: &Endpoint, seg: &Segment) -> bool {
     to.state == Listen && seg.flags == SYN && to.timer.kind != TimerKind::Quiet
 }
 
-/// A TIME-WAIT endpoint reopens on a bare SYN: RFC 9293 MAY-2 when the SYN lies beyond the old
-/// connection's numbers, RFC 6191 when its timestamp is newer.
-pub fn time_wait_reopens(cfg: &Config, to: &Endpoint, seg: &Segment) -> bool {
+/// A SYN that may reopen a connection in TIME-WAIT: a bare SYN beyond the old connection's
+/// numbers, SEG.SEQ > RCV.NXT (RFC 9293 MAY-2 as FreeBSD `tcp_twcheck` and Linux
+/// `tcp_timewait_state_process` test it), or, with timestamps, one with a newer timestamp (RFC
+/// 6191; Linux only: FreeBSD tests the sequence number alone). PAWS rejects an older timestamp.
+pub fn time_wait_syn_qualifies(cfg: &Config, to: &Endpoint, seg: &Segment) -> bool {
     let space = crate::seq::SeqSpace { n: cfg.seq_space };
+    let paws_reject = cfg.timestamps && seg.conn < to.conn;
+    let newer_timestamp =
+        cfg.timestamps && cfg.time_wait_rules != TimeWaitRules::Freebsd && seg.conn > to.conn;
     to.state == TimeWait
         && seg.flags == SYN
-        && ((cfg.tw_reuse && !space.gt(to.rcv_nxt, seg.seq))
-            || (cfg.timestamps && seg.conn > to.conn))
+        && !paws_reject
+        && ((cfg.tw_reuse && space.gt(seg.seq, to.rcv_nxt)) || newer_timestamp)
+}
+
+/// A qualifying SYN reopens TIME-WAIT only where a listening socket takes it (Linux `tcp_v4_rcv`
+/// looks the listener up on TCP_TW_SYN; FreeBSD looks the segment up again after `tcp_twcheck`).
+pub fn time_wait_reopens(cfg: &Config, to: &Endpoint, seg: &Segment) -> bool {
+    to.listener() && time_wait_syn_qualifies(cfg, to, seg)
 }
 
 /// Delivering `seg` to `to` makes it open a connection and so choose an ISS.
@@ -227,17 +241,28 @@ fn listen(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
         }
         // Third: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, choose ISS, send <SEQ=ISS><ACK=RCV.NXT>
         // <CTL=SYN,ACK>, enter SYN-RECEIVED. The passive side adopts the SYN's id (DESIGN §3).
-        open_on_syn(ctx, to, seg, iss, true);
+        open_on_syn(ctx, to, seg, iss, false);
     }
     // Fourth: other text or control: drop.
 }
 
 /// Opens a connection on a SYN: SYN-RECEIVED with the chosen ISS, <SEQ=ISS><ACK=RCV.NXT>
-/// <CTL=SYN,ACK>. `passive`: from LISTEN (an RST returns there); a reopened TIME-WAIT is not.
-fn open_on_syn(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8, passive: bool) {
+/// <CTL=SYN,ACK>. Every such connection comes from the listening socket, which stays.
+/// `reopened`: the SYN reopened TIME-WAIT; under the RFC's rules it remembers where to return.
+fn open_on_syn(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8, reopened: bool) {
     let space = ctx.space();
     let rto = ctx.cfg.rto;
+    let remember = reopened && ctx.cfg.time_wait_rules == TimeWaitRules::Rfc9293;
     let e = ctx.ep(to);
+    e.time_wait_memory = if remember {
+        TimeWaitMemory {
+            rcv_nxt: e.rcv_nxt,
+            snd_nxt: e.snd_nxt,
+            conn: e.conn,
+        }
+    } else {
+        TimeWaitMemory::default()
+    };
     e.state = SynReceived;
     e.rcv_nxt = space.add(seg.seq, 1);
     e.iss = iss;
@@ -250,7 +275,10 @@ fn open_on_syn(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8, passive: bool) {
     e.retries = 0;
     e.sent = 0;
     e.unread = 0;
-    e.app = app::USED | if passive { app::PASSIVE } else { 0 };
+    e.app = app::USED | app::PASSIVE | (e.app & app::LISTENER);
+    if remember {
+        e.app |= app::REOPENED;
+    }
     e.conn = seg.conn;
     e.end = End::None;
     let rcv_nxt = e.rcv_nxt;
@@ -301,18 +329,89 @@ fn syn_sent(ctx: &mut Ctx, to: Side, seg: &Segment) {
     // Fifth: neither SYN nor RST: drop.
 }
 
+/// TIME-WAIT's rules that come before RFC 9293's sequence-number check, where the references
+/// differ (`time_wait_rules`). Returns true when the segment is dealt with.
+fn time_wait_first(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) -> bool {
+    let cfg = ctx.cfg;
+    let e = *ctx.ep(to);
+    let rules = cfg.time_wait_rules;
+    if seg.has(RST)
+        && (cfg.rst_in_time_wait == RstInTimeWait::Ignore || rules == TimeWaitRules::Freebsd)
+    {
+        // RFC 1337 F1: every RST is dropped in TIME-WAIT, before anything else (FreeBSD
+        // `tcp_twcheck` always; Linux `tcp_timewait_state_process` with tcp_rfc1337=1).
+        return true;
+    }
+    let bare_syn = seg.has(SYN) && !seg.has(ACK) && !seg.has(RST);
+    if !bare_syn {
+        return false;
+    }
+    if time_wait_reopens(cfg, &e, seg) {
+        // RFC 9293 MAY-2 / RFC 6191: a listener takes the SYN and the connection reopens.
+        open_on_syn(ctx, to, seg, iss, true);
+        return true;
+    }
+    if time_wait_syn_qualifies(cfg, &e, seg) {
+        match rules {
+            TimeWaitRules::Freebsd => {
+                // FreeBSD `tcp_twcheck` closes TIME-WAIT and the SYN is looked up again; with no
+                // listener it meets CLOSED, which answers with RST (RFC 9293 §3.10.7.1).
+                enter_closed(ctx, to, End::Normal);
+                closed(ctx, to, seg);
+            }
+            TimeWaitRules::Linux | TimeWaitRules::Rfc9293 => {
+                // Linux `tcp_v4_rcv`, TCP_TW_SYN with no listener: falls through to TCP_TW_ACK,
+                // an ACK with the old numbers (the RFC's challenge ACK for a SYN).
+                send_ack(ctx, to);
+            }
+        }
+        return true;
+    }
+    match rules {
+        // FreeBSD `tcp_twcheck`: a segment without ACK is dropped silently.
+        TimeWaitRules::Freebsd => true,
+        // RFC 6191 §2: with timestamps, a SYN that may not reopen is dropped silently.
+        TimeWaitRules::Rfc9293 => cfg.timestamps,
+        // Linux `tcp_timewait_state_process`: ACKed (TCP_TW_ACK), by the RFC's rules below.
+        TimeWaitRules::Linux => false,
+    }
+}
+
+/// A SYN,ACK that repeats the SYN already received: SEG.SEQ = RCV.NXT−1 in SYN-RECEIVED from an
+/// active open, acknowledging our SYN (the simultaneous open of RFC 9293 Figure 7).
+fn repeats_received_syn(ctx: &Ctx, e: &Endpoint, seg: &Segment) -> bool {
+    e.state == SynReceived
+        && !e.passive()
+        && seg.flags == SYN | ACK
+        && ctx.space().add(seg.seq, 1) == e.rcv_nxt
+        && seg.ack == e.snd_nxt
+}
+
 /// RFC 9293 §3.10.7.4: SYN-RECEIVED and the synchronized states.
 fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
     let space = ctx.space();
     let cfg = ctx.cfg;
     let e = *ctx.ep(to);
-    let seg_len = seg.seg_len();
 
-    if time_wait_reopens(cfg, &e, seg) {
-        // RFC 9293 MAY-2 / RFC 6191: the SYN reopens the connection from TIME-WAIT.
-        open_on_syn(ctx, to, seg, iss, false);
+    if e.state == TimeWait && time_wait_first(ctx, to, seg, iss) {
         return;
     }
+
+    // RFC 9293 §3.10.7.4 "only the new parts are processed": the SYN of a SYN,ACK whose SYN was
+    // already received is trimmed off and its ACK processed (Figure 7; Linux
+    // `tcp_validate_incoming` passes this SYN,ACK in SYN_RECV; FreeBSD `tcp_input` trims it).
+    let trimmed;
+    let seg = if repeats_received_syn(ctx, &e, seg) {
+        trimmed = Segment {
+            flags: ACK,
+            seq: e.rcv_nxt,
+            ..*seg
+        };
+        &trimmed
+    } else {
+        seg
+    };
+    let seg_len = seg.seg_len();
 
     // RFC 7323 §5.3 (PAWS): a non-RST segment whose timestamp is older than TS.Recent is not
     // acceptable: acknowledge and drop. RSTs are exempt (RFC 7323 §4.2).
@@ -346,18 +445,29 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
 
     // Second: the RST bit.
     if seg.has(RST) {
-        if seg.seq != e.rcv_nxt {
+        if seg.seq != e.rcv_nxt && cfg.rst_syn_rules == RstSynRules::Rfc5961 {
+            if e.state == TimeWait && cfg.time_wait_rules != TimeWaitRules::Rfc9293 {
+                // Linux `tcp_timewait_state_process`: an RST that is not exactly RCV.NXT is
+                // dropped without a reply.
+                return;
+            }
             // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK, drop.
             send_ack(ctx, to);
             return;
         }
+        // RFC 5961 §3.2 exact match, or RFC 793 p. 70 (`rst_syn_rules = rfc793`): any RST in the
+        // window resets.
         match e.state {
+            SynReceived if e.has(app::REOPENED) => {
+                // RFC 9293 MAY-2 (2): the reopening SYN was an old duplicate: back to TIME-WAIT.
+                return_to_time_wait(ctx, to);
+            }
             SynReceived if e.passive() => {
                 // Passive open: return to LISTEN.
                 enter_listen(ctx, to);
             }
             TimeWait if cfg.rst_in_time_wait == RstInTimeWait::Ignore => {
-                // RFC 1337 F1: ignore RST segments in TIME-WAIT.
+                // RFC 1337 F1 (dropped before the sequence check; kept for clarity).
             }
             TimeWait | Closing | LastAck => {
                 // RFC 9293: enter CLOSED, delete the TCB.
@@ -375,6 +485,11 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
     // Fourth: the SYN bit (in the window, since the first check passed).
     if seg.has(SYN) {
         match e.state {
+            _ if cfg.rst_syn_rules == RstSynRules::Rfc793 => {
+                // RFC 793 p. 71: a SYN in the window is an error: send a reset, enter CLOSED.
+                reset_for(ctx, to, seg);
+                enter_closed(ctx, to, End::Reset);
+            }
             SynReceived if e.passive() => {
                 // Passive open: return to LISTEN.
                 enter_listen(ctx, to);
@@ -392,6 +507,21 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
         return;
     }
 
+    // RFC 9293 §3.6.1 SHLD-3 (RFC 2525 §2.17): new data after the application called close()
+    // cannot be delivered: RST, and the connection ends (Linux `tcp_rcv_state_process`, "RFC 1122
+    // says we MUST send a reset", in FIN-WAIT-1/2; FreeBSD `tcp_input` in every state after
+    // CLOSE-WAIT). Not after shutdown(SHUT_WR), which still reads.
+    let after_close_resets = match e.state {
+        FinWait1 | FinWait2 => true,
+        Closing | LastAck | TimeWait => cfg.data_after_close == DataAfterClose::ResetAfterClose,
+        _ => false,
+    };
+    if seg.len > 0 && seg.has(ACK) && e.has(app::CLOSED_BY_APP) && after_close_resets {
+        reset_for(ctx, to, seg);
+        enter_closed(ctx, to, End::Aborted);
+        return;
+    }
+
     // Fifth: the ACK field. Without ACK the segment is dropped.
     if !seg.has(ACK) {
         return;
@@ -406,8 +536,12 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
     match e.state {
         SynReceived => {
             if acceptable_ack(&e) {
-                // SND.UNA < SEG.ACK =< SND.NXT: ESTABLISHED, continue processing.
-                ctx.ep(to).state = Established;
+                // SND.UNA < SEG.ACK =< SND.NXT: ESTABLISHED, continue processing. A reopened
+                // connection is confirmed: its TIME-WAIT is forgotten.
+                let ep = ctx.ep(to);
+                ep.state = Established;
+                ep.app &= !app::REOPENED;
+                ep.time_wait_memory = TimeWaitMemory::default();
                 ack_advance(ctx, to, seg.ack);
             } else {
                 // <SEQ=SEG.ACK><CTL=RST>.
@@ -547,10 +681,11 @@ fn restart_time_wait(ctx: &mut Ctx, side: Side) {
     }
 }
 
-/// Deletes the TCB. What stays is what the ISN policy needs (the previous range) and the ghost end;
-/// after an abnormal end the quiet time starts (RFC 793 §3.3).
+/// Deletes the TCB. What stays is what the ISN policy needs (the previous range), the listening
+/// socket if there is one (the port is then in LISTEN again) and the ghost end; after an abnormal
+/// end the quiet time starts (RFC 793 §3.3) unless it is kept only after crashes.
 pub(crate) fn enter_closed(ctx: &mut Ctx, side: Side, end: End) {
-    let quiet = ctx.cfg.quiet_ticks();
+    let quiet = quiet_after_abnormal_end(ctx.cfg);
     let forget = ctx.cfg.isn == crate::config::IsnPolicy::Any;
     if matches!(end, End::TimedOut | End::Aborted) {
         let c = ctx.ep(side).conn;
@@ -558,11 +693,12 @@ pub(crate) fn enter_closed(ctx: &mut Ctx, side: Side, end: End) {
     }
     let e = ctx.ep(side);
     let (iss, snd_nxt) = if forget { (0, 0) } else { (e.iss, e.snd_nxt) };
+    let listener = e.app & app::LISTENER;
     *e = Endpoint {
-        state: Closed,
+        state: if listener != 0 { Listen } else { Closed },
         iss,
         snd_nxt,
-        app: app::USED,
+        app: app::USED | listener,
         end,
         ..Endpoint::default()
     };
@@ -574,11 +710,20 @@ pub(crate) fn enter_closed(ctx: &mut Ctx, side: Side, end: End) {
     }
 }
 
+/// The quiet time after an abnormal end: none when it is kept only after a crash.
+fn quiet_after_abnormal_end(cfg: &Config) -> u8 {
+    match cfg.quiet_after {
+        QuietAfter::AbnormalEnd => cfg.quiet_ticks(),
+        QuietAfter::Crash => 0,
+    }
+}
+
 /// An embryonic passive connection falls back to LISTEN; it is an abnormal end, so the quiet time
-/// applies (DESIGN §6).
+/// applies (README, "Assumptions").
 pub(crate) fn enter_listen(ctx: &mut Ctx, side: Side) {
+    ctx.ep(side).app |= app::LISTENER;
     enter_closed(ctx, side, End::None);
-    let quiet = ctx.cfg.quiet_ticks();
+    let quiet = quiet_after_abnormal_end(ctx.cfg);
     let e = ctx.ep(side);
     e.state = Listen;
     e.timer = if quiet > 0 {
@@ -589,4 +734,22 @@ pub(crate) fn enter_listen(ctx: &mut Ctx, side: Side) {
     } else {
         Timer::OFF
     };
+}
+
+/// RFC 9293 MAY-2 (2): the reopened connection's SYN was an old duplicate; the endpoint is in the
+/// TIME-WAIT it left, with its old numbers, and the 2·MSL timer restarts.
+fn return_to_time_wait(ctx: &mut Ctx, side: Side) {
+    let m = ctx.ep(side).time_wait_memory;
+    let e = ctx.ep(side);
+    *e = Endpoint {
+        state: TimeWait,
+        iss: e.iss,
+        snd_una: m.snd_nxt,
+        snd_nxt: m.snd_nxt,
+        rcv_nxt: m.rcv_nxt,
+        app: app::USED | app::FIN_SENT | app::CLOSED_BY_APP | (e.app & app::LISTENER),
+        conn: m.conn,
+        ..Endpoint::default()
+    };
+    restart_time_wait(ctx, side);
 }

@@ -36,6 +36,70 @@ pub enum RstSeqZero {
     Anywhere,
 }
 
+/// What an application's abortive close puts on the wire (abort, SO_LINGER {1,0}, close with
+/// unread data): the references differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActiveRst {
+    /// RFC 9293 §3.10.5 as written: <SEQ=SND.NXT><CTL=RST>.
+    Rst,
+    /// Linux (`tcp_send_active_reset`) and FreeBSD (`tcp_drop` → `tcp_output`):
+    /// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>.
+    RstAck,
+}
+
+/// How segments are processed in TIME-WAIT where RFC 9293, Linux and FreeBSD differ (a SYN that
+/// may reopen, an RST that is not exactly RCV.NXT).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeWaitRules {
+    /// RFC 9293 §3.10.7.4 with MAY-2: an in-window RST that is not exact draws a challenge ACK; a
+    /// SYN that does not reopen is ACKed (dropped with timestamps, RFC 6191 §2); a SYN that turns
+    /// out to be an old duplicate returns the connection to TIME-WAIT.
+    Rfc9293,
+    /// Linux `tcp_timewait_state_process`: an RST that is not exact is dropped silently; a SYN
+    /// that does not reopen, or finds no listener, is ACKed with the old numbers.
+    Linux,
+    /// FreeBSD `tcp_twcheck`: every RST is dropped; a SYN without ACK that does not reopen is
+    /// dropped silently; a SYN that reopens but finds no listener closes TIME-WAIT and is answered
+    /// with RST from CLOSED.
+    Freebsd,
+}
+
+/// Which states answer new data with RST once the application has called close() (RFC 9293
+/// §3.6.1 SHLD-3, second half; RFC 2525 §2.17).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataAfterClose {
+    /// FIN-WAIT-1 and FIN-WAIT-2 (RFC 9293; Linux `tcp_rcv_state_process`). In CLOSING, LAST-ACK
+    /// and TIME-WAIT the peer's FIN was received, so text is ignored (RFC 9293 §3.10.7.4 seventh).
+    ResetInFinWait,
+    /// Every state after CLOSE-WAIT (FreeBSD `tcp_input`: "new data ... after the user processes
+    /// are gone").
+    ResetAfterClose,
+}
+
+/// How RST and SYN segments inside the window are validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RstSynRules {
+    /// RFC 9293 §3.10.7.4 with RFC 5961: an RST resets only at exactly RCV.NXT, otherwise a
+    /// challenge ACK; a SYN in a synchronized state draws a challenge ACK.
+    Rfc5961,
+    /// RFC 793 p. 70–71: any in-window RST resets; an in-window SYN sends a reset and enters CLOSED.
+    Rfc793,
+}
+
+/// After which events an endpoint keeps the quiet time before it chooses an ISS again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuietAfter {
+    /// Every abnormal end (reset, give-up, abort) and a crash: the baseline's assumption.
+    AbnormalEnd,
+    /// Only a crash that loses sequence memory (RFC 9293 §3.4.3).
+    Crash,
+}
+
 /// How a new incarnation's initial sequence number relates to the endpoint's previous one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -135,6 +199,19 @@ pub struct Config {
     pub passive_close_wait: u8,
     pub rst_in_time_wait: RstInTimeWait,
     pub rst_seq_zero: RstSeqZero,
+    /// What an abortive close sends (stack rule).
+    pub active_rst: ActiveRst,
+    /// TIME-WAIT segment processing (stack rule).
+    pub time_wait_rules: TimeWaitRules,
+    /// Where new data after close() draws RST (stack rule).
+    pub data_after_close: DataAfterClose,
+    /// RFC 5961 or RFC 793 acceptance of in-window RST and SYN.
+    pub rst_syn_rules: RstSynRules,
+    /// When the quiet time applies.
+    pub quiet_after: QuietAfter,
+    /// Linux: connect() may take the 4-tuple of a connection in TIME-WAIT (`tcp_twsk_unique`), with
+    /// an ISS beyond the old connection's numbers.
+    pub tw_connect: bool,
     pub isn: IsnPolicy,
     /// How many ISS values `forward` and `ahead` may choose beyond the previous range.
     pub isn_choices: u8,
@@ -193,6 +270,12 @@ impl Default for Config {
             passive_close_wait: 0,
             rst_in_time_wait: RstInTimeWait::Ignore,
             rst_seq_zero: RstSeqZero::OutsideWindows,
+            active_rst: ActiveRst::Rst,
+            time_wait_rules: TimeWaitRules::Rfc9293,
+            data_after_close: DataAfterClose::ResetInFinWait,
+            rst_syn_rules: RstSynRules::Rfc5961,
+            quiet_after: QuietAfter::AbnormalEnd,
+            tw_connect: false,
             isn: IsnPolicy::Ahead,
             isn_choices: 1,
             syn_in_time_wait: SynInTimeWait::ChallengeAck,
@@ -296,6 +379,22 @@ impl fmt::Display for RstSeqZero {
         })
     }
 }
+
+macro_rules! display_kebab {
+    ($t:ty, $($v:ident => $s:literal),*) => {
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(match self { $(<$t>::$v => $s),* })
+            }
+        }
+    };
+}
+
+display_kebab!(ActiveRst, Rst => "rst", RstAck => "rst-ack");
+display_kebab!(TimeWaitRules, Rfc9293 => "rfc9293", Linux => "linux", Freebsd => "freebsd");
+display_kebab!(DataAfterClose, ResetInFinWait => "reset-in-fin-wait", ResetAfterClose => "reset-after-close");
+display_kebab!(RstSynRules, Rfc5961 => "rfc5961", Rfc793 => "rfc793");
+display_kebab!(QuietAfter, AbnormalEnd => "abnormal-end", Crash => "crash");
 
 impl fmt::Display for IsnPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -102,8 +102,26 @@ pub mod app {
     pub const FIN_SENT: u8 = 2;
     /// The application called close(): it reads nothing more.
     pub const CLOSED_BY_APP: u8 = 4;
+    /// A listening socket exists on this side's port beside the connection: when the connection
+    /// ends, the port is in LISTEN again (each accepted connection is a new socket).
+    pub const LISTENER: u8 = 8;
     /// The endpoint has chosen an ISS before, so `iss`/`snd_nxt` remember its previous range.
     pub const USED: u8 = 16;
+    /// This SYN-RECEIVED was reopened from TIME-WAIT by a SYN (RFC 9293 MAY-2); under the RFC's
+    /// TIME-WAIT rules it returns there if the SYN turns out to be an old duplicate.
+    pub const REOPENED: u8 = 32;
+    /// The host crashed and lost its sequence memory (RFC 9293 §3.4.3): the next ISS may be any
+    /// value.
+    pub const FORGOT: u8 = 64;
+}
+
+/// The TIME-WAIT a reopened connection returns to if its SYN was an old duplicate (RFC 9293
+/// MAY-2 (2)); all zero unless [`app::REOPENED`] is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct TimeWaitMemory {
+    pub rcv_nxt: u8,
+    pub snd_nxt: u8,
+    pub conn: u8,
 }
 
 /// One endpoint. Every field is a small integer so that the whole state is `Copy` and cheap to hash.
@@ -129,6 +147,8 @@ pub struct Endpoint {
     pub conn: u8,
     /// Ghost: how the last connection ended.
     pub end: End,
+    /// Where a reopened connection returns to ([`app::REOPENED`]).
+    pub time_wait_memory: TimeWaitMemory,
 }
 
 impl Default for Endpoint {
@@ -146,6 +166,7 @@ impl Default for Endpoint {
             app: 0,
             conn: 0,
             end: End::None,
+            time_wait_memory: TimeWaitMemory::default(),
         }
     }
 }
@@ -161,6 +182,11 @@ impl Endpoint {
 
     pub fn passive(&self) -> bool {
         self.has(app::PASSIVE)
+    }
+
+    /// A listening socket exists on this side's port.
+    pub fn listener(&self) -> bool {
+        self.has(app::LISTENER)
     }
 
     /// The protocol part of the endpoint, without ghost fields: used to decide whether a segment
@@ -192,6 +218,9 @@ impl fmt::Display for Endpoint {
         }
         if self.unread > 0 {
             write!(f, " unread={}", self.unread)?;
+        }
+        if self.listener() && self.state != TcpState::Listen {
+            write!(f, " +listener")?;
         }
         match self.timer.kind {
             TimerKind::Off => {}

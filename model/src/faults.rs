@@ -37,8 +37,9 @@ pub(crate) fn down(ctx: &mut Ctx, side: Side) -> Option<()> {
     Some(())
 }
 
-/// The host reboots: its TCB is gone (RFC 793 §3.4 "half-open connections"); the ISN generator
-/// survives, and RFC 793 §3.3 asks for a quiet time after the reboot.
+/// The host reboots: its TCB and its listening socket are gone (RFC 793 §3.4 "half-open
+/// connections"), and so is its sequence memory: the next ISS may be any value, which is why
+/// RFC 9293 §3.4.3 asks for a quiet time after the reboot.
 pub(crate) fn crash(ctx: &mut Ctx, side: Side) -> Option<()> {
     if ctx.cfg.host_fault != HostFault::Crash
         || ctx.s.fault & fault::HAPPENED != 0
@@ -50,13 +51,9 @@ pub(crate) fn crash(ctx: &mut Ctx, side: Side) -> Option<()> {
     let quiet = ctx.cfg.quiet_ticks();
     let c = ctx.ep(side).conn;
     ctx.s.aborted_conns |= 1 << c;
-    let forget = ctx.cfg.isn == crate::config::IsnPolicy::Any;
     let e = ctx.ep(side);
-    let (iss, snd_nxt) = if forget { (0, 0) } else { (e.iss, e.snd_nxt) };
     *e = Endpoint {
-        iss,
-        snd_nxt,
-        app: app::USED,
+        app: app::USED | app::FORGOT,
         ..Endpoint::default()
     };
     if quiet > 0 {

@@ -25,7 +25,8 @@ fn rexmt(ticks: u8) -> Timer {
 /// - FIN-WAIT-2, TIME-WAIT: our FIN acknowledged, SND.UNA = SND.NXT = 2.
 /// - CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer's FIN (seq 1) received, RCV.NXT = 2.
 /// - TIME-WAIT: the 2·MSL timer at 2 ticks.
-/// - CLOSED, LISTEN: the numbers are those the previous connection left (used by the ISN policy).
+/// - CLOSED, LISTEN: the numbers are those the previous connection left (used by the ISN policy);
+///   LISTEN has its listening socket ([`app::LISTENER`]).
 pub fn endpoint_in(state: TcpState) -> Endpoint {
     let mut e = Endpoint {
         state,
@@ -53,6 +54,8 @@ pub fn endpoint_in(state: TcpState) -> Endpoint {
             e.app |= app::FIN_SENT;
             e.timer = rexmt(1);
         }
+        // A listening socket: the port's listener (connections it accepts are new sockets).
+        Listen => e.app |= app::LISTENER,
         FinWait2 | TimeWait => {
             e.snd_una = 2;
             e.snd_nxt = 2;

@@ -1,7 +1,7 @@
 //! User calls (RFC 9293 §3.10.1–§3.10.6) as the socket API offers them, and the ISN policy.
 
 use crate::arrival::enter_closed;
-use crate::config::{Config, IsnPolicy};
+use crate::config::{ActiveRst, Config, IsnPolicy, TimeWaitRules};
 use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
 use crate::segment::flags::*;
 use crate::seq::SeqSpace;
@@ -18,8 +18,18 @@ pub fn isn_choices(cfg: &Config, s: &State, side: Side) -> IsnChoices {
     let e = s.ep(side);
     let absolute = cfg.first_isn_any || s.zero[side.index()] != crate::system::ZERO_UNSET;
     let space = SeqSpace { n: cfg.seq_space };
-    let (start, count) = if !e.has(app::USED) {
+    // A connection opened from TIME-WAIT (a reopening SYN, or Linux's connect()) takes an ISS
+    // beyond the old one's numbers: RFC 9293 MAY-2 (1); Linux `tcp_timewait_state_process` and
+    // `tcp_twsk_unique` use the old SND.NXT + 65537. FreeBSD's syncache draws from its clock.
+    let beyond_time_wait =
+        e.state == TimeWait && cfg.time_wait_rules != TimeWaitRules::Freebsd;
+    let (start, count) = if e.has(app::FORGOT) {
+        // RFC 9293 §3.4.3: after a crash that lost sequence memory, any value.
+        (0, cfg.seq_space)
+    } else if !e.has(app::USED) {
         (0, if absolute { cfg.seq_space } else { 1 })
+    } else if beyond_time_wait {
+        (e.snd_nxt, cfg.isn_choices)
     } else {
         match cfg.isn {
             IsnPolicy::Any => (0, cfg.seq_space),
@@ -81,6 +91,11 @@ pub(crate) fn enabled(cfg: &Config, s: &State, side: Side, out: &mut Vec<Action>
         }
         Listen => out.push(Action::Close(side)),
         _ => {
+            if may_connect_from_time_wait(cfg, s, side) {
+                for iss in isn_choices(cfg, s, side) {
+                    out.push(Action::Connect(side, iss));
+                }
+            }
             let writable = matches!(e.state, Established | CloseWait)
                 && !e.has(app::FIN_SENT)
                 && e.sent < cfg.data_limit(side);
@@ -91,7 +106,10 @@ pub(crate) fn enabled(cfg: &Config, s: &State, side: Side, out: &mut Vec<Action>
             if e.unread > 0 && !closed_by_app && cfg.app_reads {
                 out.push(Action::Read(side));
             }
-            let closable = matches!(e.state, Established | CloseWait)
+            // RFC 9293 §3.10.4: CLOSE in SYN-SENT deletes the TCB; in SYN-RECEIVED (after an
+            // active open: a passive one is not the application's before accept()) it sends FIN.
+            let closable = matches!(e.state, SynSent | Established | CloseWait)
+                || (e.state == SynReceived && !e.passive())
                 || (e.has(app::FIN_SENT) && !closed_by_app);
             if closable && !closed_by_app {
                 out.push(Action::Close(side));
@@ -108,12 +126,25 @@ pub(crate) fn enabled(cfg: &Config, s: &State, side: Side, out: &mut Vec<Action>
     }
 }
 
+/// Linux `tcp_twsk_unique` (`tw_connect`): connect() may take the 4-tuple of this side's own
+/// connection in TIME-WAIT (the kernel needs timestamps seen on it); a listening port may not.
+fn may_connect_from_time_wait(cfg: &Config, s: &State, side: Side) -> bool {
+    let e = s.ep(side);
+    cfg.tw_connect
+        && e.state == TimeWait
+        && !e.listener()
+        && (side == Side::A || cfg.b_connects)
+        && s.next_conn <= cfg.incarnations
+}
+
 /// OPEN, active (RFC 9293 §3.10.1): choose ISS, send <SEQ=ISS><CTL=SYN>, enter SYN-SENT. The
-/// connection takes a fresh ghost id (DESIGN §3).
+/// connection takes a fresh ghost id (README, "Properties"). From TIME-WAIT (Linux
+/// `tcp_twsk_unique`) the old connection is dropped.
 pub(crate) fn connect(ctx: &mut Ctx, side: Side, iss: u8) -> Option<()> {
     let e = *ctx.s.ep(side);
     let may_connect = side == Side::A || ctx.cfg.b_connects;
-    if e.state != Closed
+    let from_time_wait = may_connect_from_time_wait(ctx.cfg, ctx.s, side);
+    if (e.state != Closed && !from_time_wait)
         || !may_connect
         || e.timer.kind == TimerKind::Quiet
         || ctx.s.next_conn > ctx.cfg.incarnations
@@ -149,6 +180,7 @@ pub(crate) fn listen(ctx: &mut Ctx, side: Side) -> Option<()> {
         return None;
     }
     e.state = Listen;
+    e.app |= app::LISTENER;
     e.end = End::None;
     Some(())
 }
@@ -198,7 +230,7 @@ fn send_fin(ctx: &mut Ctx, side: Side) {
     let ep = ctx.ep(side);
     ep.snd_nxt = space.add(e.snd_nxt, 1);
     ep.set(app::FIN_SENT);
-    ep.state = if e.state == Established {
+    ep.state = if matches!(e.state, Established | SynReceived) {
         FinWait1
     } else {
         LastAck
@@ -213,10 +245,15 @@ fn send_fin(ctx: &mut Ctx, side: Side) {
     ctx.send(side, FIN | ACK, e.snd_nxt, e.rcv_nxt, 0, e.conn);
 }
 
-/// Sends <SEQ=SND.NXT><CTL=RST> and deletes the TCB: an abortive end (RFC 9293 §3.10.5).
+/// Sends the reset of an abortive end and deletes the TCB: <SEQ=SND.NXT><CTL=RST> (RFC 9293
+/// §3.10.5), or <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK> (`active_rst = rst-ack`: Linux
+/// `tcp_send_active_reset`, FreeBSD `tcp_drop`).
 fn reset_and_close(ctx: &mut Ctx, side: Side) {
     let e = *ctx.ep(side);
-    ctx.send(side, RST, e.snd_nxt, 0, 0, e.conn);
+    match ctx.cfg.active_rst {
+        ActiveRst::Rst => ctx.send(side, RST, e.snd_nxt, 0, 0, e.conn),
+        ActiveRst::RstAck => ctx.send(side, RST | ACK, e.snd_nxt, e.rcv_nxt, 0, e.conn),
+    }
     enter_closed(ctx, side, End::Aborted);
 }
 
@@ -231,10 +268,23 @@ pub(crate) fn close(ctx: &mut Ctx, side: Side) -> Option<()> {
         return abort_now(ctx, side);
     }
     match e.state {
-        // LISTEN: delete the TCB (a running quiet time keeps running).
+        // LISTEN: close the listening socket (a running quiet time keeps running).
         Listen => {
             let ep = ctx.ep(side);
             ep.state = Closed;
+            ep.app &= !app::LISTENER;
+            Some(())
+        }
+        // SYN-SENT: delete the TCB, nothing is sent (RFC 9293 §3.10.4; Linux `tcp_close_state`
+        // SYN-SENT → CLOSE). The connection is abandoned.
+        SynSent => {
+            enter_closed(ctx, side, End::Aborted);
+            Some(())
+        }
+        // SYN-RECEIVED after an active open: FIN, FIN-WAIT-1 (RFC 9293 §3.10.4; Linux the same).
+        SynReceived if !e.passive() => {
+            ctx.ep(side).set(app::CLOSED_BY_APP);
+            send_fin(ctx, side);
             Some(())
         }
         // RFC 9293 SHLD-3 (RFC 2525 §2.17): close with unread received data sends RST.

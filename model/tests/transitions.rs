@@ -1,6 +1,9 @@
 //! State × event tests: one segment or call in one state, checked against the RFC rule it cites.
 
-use tcpmc_model::config::{Config, RstInTimeWait, SynInTimeWait};
+use tcpmc_model::config::{
+    ActiveRst, Config, DataAfterClose, QuietAfter, RstInTimeWait, RstSynRules, SynInTimeWait,
+    TimeWaitRules,
+};
 use tcpmc_model::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
 use tcpmc_model::fixtures::endpoint_in as ep;
 use tcpmc_model::segment::SEQ_ZERO;
@@ -270,10 +273,22 @@ fn test_syn_received_syn_passive() {
 }
 
 #[test]
-fn test_syn_received_retransmitted_syn_ack() {
-    // First: a retransmitted SYN+ACK lies left of the window (its SYN is already received):
-    // unacceptable, so <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> — which completes a simultaneous open.
+fn test_syn_received_syn_ack() {
+    // Simultaneous open (RFC 9293 Figure 7): after an active open, the peer's SYN,ACK repeats the
+    // SYN already received (SEG.SEQ = RCV.NXT-1) and acknowledges ours. Only the new part is
+    // processed (§3.10.7.4): the SYN is trimmed, the ACK completes the open; nothing is sent.
     let st = deliver(ep(SynReceived), seg(SYN | ACK, 0, 1, 0));
+    assert_eq!(st.ep[0].state, Established);
+    assert_eq!(st.ep[0].snd_una, 1);
+    assert!(replies(&st).is_empty());
+    // An ACK that does not acknowledge our SYN is not trimmed: left of the window, so an ACK.
+    let st = deliver(ep(SynReceived), seg(SYN | ACK, 0, 0, 0));
+    assert_eq!(st.ep[0].state, SynReceived);
+    assert_eq!(only_reply(&st).flags, ACK);
+    // After a passive open the SYN,ACK can only be old: left of the window, an ACK.
+    let mut passive = ep(SynReceived);
+    passive.app |= app::PASSIVE | app::LISTENER;
+    let st = deliver(passive, seg(SYN | ACK, 0, 1, 0));
     assert_eq!(st.ep[0].state, SynReceived);
     let r = only_reply(&st);
     assert_eq!((r.flags, r.seq, r.ack), (ACK, 1, 1));
@@ -610,20 +625,134 @@ fn test_time_wait_syn_reopens_with_tw_reuse() {
         conn: 2,
         ..seg(SYN, 2, 0, 0)
     };
-    let st = deliver_with(&c, ep(TimeWait), Endpoint::default(), syn, 2);
+    // The SYN must lie strictly beyond RCV.NXT (FreeBSD `tcp_twcheck`, Linux
+    // `tcp_timewait_state_process`), and a listening socket must take it.
+    let syn = Segment {
+        conn: 2,
+        ..seg(SYN, 3, 0, 0)
+    };
+    let mut server = ep(TimeWait);
+    server.app |= app::LISTENER;
+    let st = deliver_with(&c, server, Endpoint::default(), syn, 2);
     assert_eq!(
         (st.ep[0].state, st.ep[0].conn, st.ep[0].iss),
         (SynReceived, 2, 2)
     );
+    assert!(st.ep[0].listener() && st.ep[0].passive());
     let r = only_reply(&st);
-    assert_eq!((r.flags, r.seq, r.ack), (SYN | ACK, 2, 3));
+    assert_eq!((r.flags, r.seq, r.ack), (SYN | ACK, 2, 4));
     // An ISS the policy does not allow is not a choice.
     let mut s = State::initial();
-    s.ep[0] = ep(TimeWait);
+    s.ep[0] = server;
     s.net.push(syn, 6);
     assert!(apply(&c, &s, Action::Deliver(0, 0)).is_none());
+    // SEG.SEQ = RCV.NXT does not qualify: a challenge ACK with the old numbers.
+    let at_rcv_nxt = Segment {
+        conn: 2,
+        ..seg(SYN, 2, 0, 0)
+    };
+    let st = deliver_with(&c, server, Endpoint::default(), at_rcv_nxt, 2);
+    assert_eq!(st.ep[0].state, TimeWait);
+    assert_eq!(only_reply(&st).flags, ACK);
     // Without the option the SYN draws a challenge ACK.
-    assert_eq!(deliver(ep(TimeWait), syn).ep[0].state, TimeWait);
+    assert_eq!(deliver(server, syn).ep[0].state, TimeWait);
+}
+
+#[test]
+fn test_time_wait_syn_without_listener() {
+    // A qualifying SYN that finds no listening socket: Linux `tcp_v4_rcv` (TCP_TW_SYN falls
+    // through to TCP_TW_ACK) and the RFC rules ACK with the old numbers; FreeBSD `tcp_twcheck`
+    // closes TIME-WAIT and CLOSED answers with <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>.
+    let syn = Segment {
+        conn: 2,
+        ..seg(SYN, 3, 0, 0)
+    };
+    for rules in [TimeWaitRules::Rfc9293, TimeWaitRules::Linux] {
+        let c = Config {
+            tw_reuse: true,
+            time_wait_rules: rules,
+            ..cfg()
+        };
+        let st = deliver_with(&c, ep(TimeWait), Endpoint::default(), syn, 2);
+        assert_eq!(st.ep[0].state, TimeWait, "{rules}");
+        let r = only_reply(&st);
+        assert_eq!((r.flags, r.seq, r.ack), (ACK, 2, 2), "{rules}");
+    }
+    let c = Config {
+        tw_reuse: true,
+        time_wait_rules: TimeWaitRules::Freebsd,
+        ..cfg()
+    };
+    let st = deliver_with(&c, ep(TimeWait), Endpoint::default(), syn, 2);
+    assert_eq!(st.ep[0].state, Closed);
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, r.ack, r.conn), (RST | ACK, SEQ_ZERO, 4, 2));
+}
+
+#[test]
+fn test_time_wait_syn_that_may_not_reopen() {
+    // A bare SYN that does not qualify: ACKed by the RFC rules and Linux; dropped silently by
+    // FreeBSD `tcp_twcheck` (no ACK bit) and, with timestamps, by RFC 6191 §2.
+    let syn = seg(SYN, 1, 0, 0);
+    let acked = |c: &Config| replies(&deliver_with(c, ep(TimeWait), ep(Established), syn, 0));
+    assert_eq!(acked(&cfg()).len(), 1);
+    let linux = Config {
+        time_wait_rules: TimeWaitRules::Linux,
+        timestamps: true,
+        ..cfg()
+    };
+    assert_eq!(acked(&linux).len(), 1);
+    let bsd = Config {
+        time_wait_rules: TimeWaitRules::Freebsd,
+        ..cfg()
+    };
+    assert!(acked(&bsd).is_empty());
+    let rfc6191 = Config {
+        timestamps: true,
+        ..cfg()
+    };
+    assert!(acked(&rfc6191).is_empty());
+}
+
+#[test]
+fn test_syn_received_rst_after_reopen() {
+    // RFC 9293 MAY-2 (2): the SYN that reopened TIME-WAIT was an old duplicate (the peer answers
+    // our SYN,ACK with RST): back to TIME-WAIT with the old numbers and id. Linux and FreeBSD
+    // dropped the TIME-WAIT when they reopened, so the listener is all that is left.
+    let syn = Segment {
+        conn: 2,
+        ..seg(SYN, 3, 0, 0)
+    };
+    let mut server = ep(TimeWait);
+    server.app |= app::LISTENER;
+    for (rules, back) in [
+        (TimeWaitRules::Rfc9293, TimeWait),
+        (TimeWaitRules::Linux, Listen),
+        (TimeWaitRules::Freebsd, Listen),
+    ] {
+        let c = Config {
+            tw_reuse: true,
+            time_wait_rules: rules,
+            ..cfg()
+        };
+        let st = deliver_with(&c, server, Endpoint::default(), syn, 2);
+        assert_eq!(st.ep[0].state, SynReceived);
+        let mut s = st;
+        s.net = Default::default();
+        let rst = Segment {
+            conn: 2,
+            ..seg(RST, 4, 0, 0)
+        };
+        assert!(s.net.push(rst, 6));
+        let after = apply(&c, &s, Action::Deliver(0, NO_CHOICE)).expect("delivered");
+        let a = after.ep[0];
+        assert_eq!(a.state, back, "{rules}");
+        if back == TimeWait {
+            assert_eq!((a.rcv_nxt, a.snd_nxt, a.conn), (2, 2, 1));
+            assert_eq!(a.timer.kind, TimerKind::TimeWait);
+            assert!(a.listener());
+        }
+    }
 }
 
 #[test]
@@ -697,4 +826,228 @@ fn test_established_rst_seq_zero_anywhere() {
         apply(&c, &st, Action::Deliver(0, Choice::Zero(other).byte())).expect("enabled");
     assert_eq!(challenged.ep[0].state, Established);
     assert_eq!(only_reply(&challenged).flags, ACK);
+}
+
+// --- Fidelity rules (RFC 9293 against Linux and FreeBSD) ---
+
+/// A fresh state with A in `a` and B in `b`, nothing in flight.
+fn with(a: Endpoint, b: Endpoint) -> State {
+    let mut st = State::initial();
+    st.ep = [a, b];
+    st.next_conn = 3;
+    st
+}
+
+#[test]
+fn test_fin_wait_1_data_after_close() {
+    // RFC 9293 §3.6.1 SHLD-3 (RFC 2525 §2.17): new data after close() draws RST and ends the
+    // connection (Linux `tcp_rcv_state_process`); the RST takes SEG.ACK as its SEQ.
+    let mut e = ep(FinWait1);
+    e.app |= app::CLOSED_BY_APP;
+    let st = deliver(e, seg(ACK, 1, 1, 1));
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Closed, End::Aborted));
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq), (RST, 1));
+    assert_ne!(st.aborted_conns & (1 << 1), 0, "an abortive end of c1");
+    // After shutdown(SHUT_WR) the application still reads: the data is taken.
+    let st = deliver(ep(FinWait1), seg(ACK, 1, 1, 1));
+    assert_eq!((st.ep[0].state, st.ep[0].unread), (FinWait1, 1));
+}
+
+#[test]
+fn test_fin_wait_2_data_after_close() {
+    let mut e = ep(FinWait2);
+    e.app |= app::CLOSED_BY_APP;
+    let st = deliver(e, seg(ACK, 1, 2, 1));
+    assert_eq!(st.ep[0].state, Closed);
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq), (RST, 2));
+}
+
+#[test]
+fn test_last_ack_data_after_close() {
+    // The peer's FIN was received, so text is ignored (RFC 9293 §3.10.7.4 seventh; Linux);
+    // FreeBSD `tcp_input` resets in every state after CLOSE-WAIT.
+    let mut e = ep(LastAck);
+    e.app |= app::CLOSED_BY_APP;
+    let data = seg(ACK, 2, 1, 1);
+    let st = deliver(e, data);
+    assert_eq!(st.ep[0].state, LastAck);
+    assert!(replies(&st).iter().all(|r| r.flags & RST == 0));
+    let bsd = Config {
+        data_after_close: DataAfterClose::ResetAfterClose,
+        ..cfg()
+    };
+    let st = deliver_with(&bsd, e, ep(Established), data, 0);
+    assert_eq!(st.ep[0].state, Closed);
+    assert_eq!(only_reply(&st).flags, RST);
+}
+
+#[test]
+fn test_established_abort_rst_ack() {
+    // `active_rst = rst-ack` (Linux `tcp_send_active_reset`, FreeBSD `tcp_drop`):
+    // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>; RFC 9293 §3.10.5's text: a bare RST.
+    let st = with(ep(Established), ep(Established));
+    let bare = apply(&cfg(), &st, Action::Abort(Side::A)).expect("abort");
+    let r = bare.net.get(0);
+    assert_eq!((r.flags, r.seq, r.ack), (RST, 1, 0));
+    let c = Config {
+        active_rst: ActiveRst::RstAck,
+        ..cfg()
+    };
+    let with_ack = apply(&c, &st, Action::Abort(Side::A)).expect("abort");
+    let r = with_ack.net.get(0);
+    assert_eq!((r.flags, r.seq, r.ack), (RST | ACK, 1, 1));
+    assert_eq!(with_ack.ep[0].state, Closed);
+}
+
+#[test]
+fn test_time_wait_rst_in_window() {
+    // RFC 1337 F1 (the baseline): every RST is dropped in TIME-WAIT, with no challenge ACK.
+    let in_window = seg(RST, 3, 0, 0);
+    let st = deliver(ep(TimeWait), in_window);
+    assert_eq!(st.ep[0].state, TimeWait);
+    assert!(replies(&st).is_empty());
+    let exact = seg(RST, 2, 0, 0);
+    assert_eq!(deliver(ep(TimeWait), exact).ep[0].state, TimeWait);
+    // RST honoured: exact resets; in the window but not exact, RFC 5961 asks for a challenge
+    // ACK, Linux `tcp_timewait_state_process` drops it silently.
+    let honor = Config {
+        rst_in_time_wait: RstInTimeWait::Honor,
+        ..cfg()
+    };
+    let st = deliver_with(&honor, ep(TimeWait), ep(Established), exact, 0);
+    assert_eq!(st.ep[0].state, Closed);
+    let st = deliver_with(&honor, ep(TimeWait), ep(Established), in_window, 0);
+    assert_eq!((st.ep[0].state, only_reply(&st).flags), (TimeWait, ACK));
+    let linux = Config {
+        time_wait_rules: TimeWaitRules::Linux,
+        ..honor.clone()
+    };
+    let st = deliver_with(&linux, ep(TimeWait), ep(Established), in_window, 0);
+    assert_eq!(st.ep[0].state, TimeWait);
+    assert!(replies(&st).is_empty());
+}
+
+#[test]
+fn test_established_rst_in_window_rfc793() {
+    // RFC 793 p. 70 (`rst_syn_rules = rfc793`): any in-window RST resets; RFC 5961 only exact.
+    let c = Config {
+        rst_syn_rules: RstSynRules::Rfc793,
+        ..cfg()
+    };
+    let st = deliver_with(&c, ep(Established), ep(Established), seg(RST, 2, 0, 0), 0);
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Closed, End::Reset));
+    let st = deliver(ep(Established), seg(RST, 2, 0, 0));
+    assert_eq!(st.ep[0].state, Established);
+}
+
+#[test]
+fn test_established_syn_in_window_rfc793() {
+    // RFC 793 p. 71: an in-window SYN sends a reset and enters CLOSED; RFC 5961 §4 a challenge ACK.
+    let c = Config {
+        rst_syn_rules: RstSynRules::Rfc793,
+        ..cfg()
+    };
+    let st = deliver_with(&c, ep(Established), ep(Established), seg(SYN, 1, 0, 0), 0);
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Closed, End::Reset));
+    assert_eq!(only_reply(&st).flags, RST | ACK);
+    let st = deliver(ep(Established), seg(SYN, 1, 0, 0));
+    assert_eq!((st.ep[0].state, only_reply(&st).flags), (Established, ACK));
+}
+
+#[test]
+fn test_established_rst_quiet_after_crash() {
+    // `quiet_after = crash` (RFC 9293 §3.4.3): a reset starts no quiet time; a crash does.
+    let c = Config {
+        quiet_after: QuietAfter::Crash,
+        ..cfg()
+    };
+    let st = deliver_with(&c, ep(Established), ep(Established), seg(RST, 1, 0, 0), 0);
+    assert_eq!((st.ep[0].state, st.ep[0].timer.kind), (Closed, TimerKind::Off));
+    let st = deliver(ep(Established), seg(RST, 1, 0, 0));
+    assert_eq!(st.ep[0].timer.kind, TimerKind::Quiet);
+}
+
+#[test]
+fn test_established_crash() {
+    // A crash loses the connection, the listener and the sequence memory: after the quiet time
+    // any ISS may be chosen (RFC 9293 §3.4.3).
+    let c = Config {
+        host_fault: tcpmc_model::config::HostFault::Crash,
+        ..cfg()
+    };
+    let mut e = ep(Established);
+    e.app |= app::LISTENER | app::PASSIVE;
+    let st = apply(&c, &with(e, ep(Established)), Action::Crash(Side::A)).expect("crash");
+    assert_eq!(st.ep[0].state, Closed);
+    assert!(!st.ep[0].listener());
+    assert_eq!(st.ep[0].timer.kind, TimerKind::Quiet);
+    let mut quiet_over = st;
+    quiet_over.ep[0].timer = Timer::OFF;
+    let choices: Vec<u8> = tcpmc_model::user::isn_choices(&c, &quiet_over, Side::A).collect();
+    assert_eq!(choices, (0..c.seq_space).collect::<Vec<u8>>());
+}
+
+#[test]
+fn test_established_rst_listener_stays() {
+    // A listener is not its connections: when an accepted connection ends, the port is in
+    // LISTEN again.
+    let mut e = ep(Established);
+    e.app |= app::LISTENER | app::PASSIVE;
+    let st = deliver(e, seg(RST, 1, 0, 0));
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Listen, End::Reset));
+    assert!(st.ep[0].listener());
+    // Closing the listening socket closes the port.
+    let mut idle = st;
+    idle.ep[0].timer = Timer::OFF;
+    let closed = apply(&cfg(), &idle, Action::Close(Side::A)).expect("close the listener");
+    assert_eq!(closed.ep[0].state, Closed);
+    assert!(!closed.ep[0].listener());
+}
+
+#[test]
+fn test_time_wait_connect() {
+    // Linux `tcp_twsk_unique` (`tw_connect`): connect() over the client's own TIME-WAIT, with
+    // an ISS beyond the old SND.NXT; a listening port may not.
+    let c = Config {
+        tw_connect: true,
+        incarnations: 3,
+        ..cfg()
+    };
+    let st = with(ep(TimeWait), ep(Closed));
+    let mut acts = Vec::new();
+    tcpmc_model::system::actions(&c, &st, &mut acts);
+    assert!(acts.contains(&Action::Connect(Side::A, 2)), "{acts:?}");
+    let after = apply(&c, &st, Action::Connect(Side::A, 2)).expect("connect");
+    assert_eq!((after.ep[0].state, after.ep[0].iss, after.ep[0].conn), (SynSent, 2, 3));
+    assert!(apply(&cfg(), &st, Action::Connect(Side::A, 2)).is_none());
+    let mut server = ep(TimeWait);
+    server.app |= app::LISTENER;
+    assert!(apply(&c, &with(server, ep(Closed)), Action::Connect(Side::A, 2)).is_none());
+}
+
+#[test]
+fn test_syn_sent_close() {
+    // RFC 9293 §3.10.4: CLOSE in SYN-SENT deletes the TCB and sends nothing (Linux
+    // `tcp_close_state`: SYN-SENT → CLOSE).
+    let st = with(ep(SynSent), ep(Listen));
+    let after = apply(&cfg(), &st, Action::Close(Side::A)).expect("close");
+    assert_eq!((after.ep[0].state, after.ep[0].end), (Closed, End::Aborted));
+    assert!(after.net.is_empty());
+}
+
+#[test]
+fn test_syn_received_close() {
+    // RFC 9293 §3.10.4: CLOSE in SYN-RECEIVED sends FIN and enters FIN-WAIT-1; the SYN,ACK is
+    // still the oldest unacknowledged segment, so it is what a retransmission repeats.
+    let st = with(ep(SynReceived), ep(SynReceived));
+    let after = apply(&cfg(), &st, Action::Close(Side::A)).expect("close");
+    assert_eq!(after.ep[0].state, FinWait1);
+    let r = after.net.get(0);
+    assert_eq!((r.flags, r.seq, r.ack), (FIN | ACK, 1, 1));
+    // A passive embryonic connection is not the application's yet.
+    let mut passive = ep(SynReceived);
+    passive.app |= app::PASSIVE | app::LISTENER;
+    assert!(apply(&cfg(), &with(passive, ep(SynSent)), Action::Close(Side::A)).is_none());
 }

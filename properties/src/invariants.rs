@@ -3,7 +3,7 @@
 use crate::{Kind, PropertyDef};
 use tcpmc_model::seq::SeqSpace;
 use tcpmc_model::system::ghost;
-use tcpmc_model::{Config, State, TcpState};
+use tcpmc_model::{Config, Side, State, TcpState};
 
 const fn inv(
     name: &'static str,
@@ -41,7 +41,7 @@ pub(crate) const INVARIANTS: [PropertyDef; 7] = [
         ),
         inv(
             "normal-close-never-reset",
-            "a connection that no side aborted or gave up never ends in a reset (RFC 2525 §2.17)",
+            "a connection that no side aborted, gave up or reset for data lost after close() never ends in a reset",
             |_, s| s.ghost & ghost::NORMAL_CLOSE_RESET == 0,
         ),
         inv(
@@ -78,13 +78,15 @@ fn synchronized(cfg: &Config, s: &State) -> bool {
 
 /// A quiet state (nothing in flight, no timer) leaves no endpoint waiting for something that
 /// cannot come: SYN-SENT, SYN-RECEIVED, FIN-WAIT-1, CLOSING, LAST-ACK and TIME-WAIT all need a
-/// timer or a segment to leave.
+/// timer or a segment to leave. A host that is down is not counted (it waits for nothing), as in
+/// the liveness properties.
 fn no_deadlock(_: &Config, s: &State) -> bool {
     if s.in_motion() {
         return true;
     }
-    s.ep.iter().all(|e| {
-        matches!(
+    [Side::A, Side::B].into_iter().all(|side| {
+        let e = s.ep(side);
+        s.is_down(side) || matches!(
             e.state,
             TcpState::Closed
                 | TcpState::Listen
