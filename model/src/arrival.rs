@@ -11,9 +11,14 @@ use crate::segment::{flags::*, Segment, SEQ_ZERO};
 use crate::system::{ghost, Choice, Ctx, State, NO_CHOICE, ZERO_UNSET};
 use crate::tcp_state::TcpState::*;
 
-/// A LISTEN endpoint out of its quiet time takes a bare SYN and so chooses an ISS.
+/// A LISTEN endpoint out of its quiet time takes a SYN without ACK or RST (other controls and
+/// text ride along, RFC 9293 §3.10.7.2 third) and so chooses an ISS.
 pub fn listener_accepts_syn(to: &Endpoint, seg: &Segment) -> bool {
-    to.state == Listen && seg.flags == SYN && to.timer.kind != TimerKind::Quiet
+    to.state == Listen
+        && seg.has(SYN)
+        && !seg.has(ACK)
+        && !seg.has(RST)
+        && to.timer.kind != TimerKind::Quiet
 }
 
 /// A SYN that may reopen a connection in TIME-WAIT: a bare SYN beyond the old connection's
@@ -158,9 +163,10 @@ fn judge(ctx: &mut Ctx, to: Side, seg: &Segment, before: &Endpoint, after: &Endp
     if stale && seg.has(RST) && left {
         ctx.s.ghost |= ghost::ASSASSINATED;
     }
-    if reset_by_rst
-        && before.state.is_synchronized()
-        && ctx.s.aborted_conns & (1 << before.conn) == 0
+    // Only a connection that was established counts: one closed while it was still opening
+    // (FIN-WAIT-1 entered from SYN-RECEIVED, our SYN unacknowledged) may be refused.
+    let established = before.state.is_synchronized() && before.snd_una != before.iss;
+    if reset_by_rst && established && ctx.s.aborted_conns & (1 << before.conn) == 0
     {
         ctx.s.ghost |= ghost::NORMAL_CLOSE_RESET;
     }

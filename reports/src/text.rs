@@ -10,7 +10,8 @@ pub fn config_line(cfg: &Config) -> String {
     format!(
         "msl={} time_wait={} seq_space={} window={} max_in_flight={} incarnations={} data_a={} data_b={} \
          retries={} rto={} unlimited_retransmissions={} fin_wait_2_timeout={} host_fault={} loss={} \
-         duplication={} quiet_time={} passive_close_wait={} rst_in_time_wait={} rst_seq_zero={} isn={} isn_choices={} \
+         duplication={} quiet_time={} passive_close_wait={} rst_in_time_wait={} rst_seq_zero={} active_rst={} time_wait_rules={} \
+         data_after_close={} rst_syn_rules={} quiet_after={} tw_connect={} isn={} isn_choices={} \
          syn_in_time_wait={} network_full={} abort={} shutdown={} linger_zero={} app_reads={} \
          tw_reuse={} timestamps={} a_listens={} b_connects={}",
         c.msl,
@@ -32,6 +33,12 @@ pub fn config_line(cfg: &Config) -> String {
         c.passive_close_wait,
         c.rst_in_time_wait,
         c.rst_seq_zero,
+        c.active_rst,
+        c.time_wait_rules,
+        c.data_after_close,
+        c.rst_syn_rules,
+        c.quiet_after,
+        c.tw_connect,
         c.isn,
         c.isn_choices,
         c.syn_in_time_wait,
