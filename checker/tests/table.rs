@@ -79,15 +79,15 @@ fn cells_agree_with_rfc_9293() {
     // §3.10.7.3: SYN-SENT, an acceptable SYN,ACK: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><ACK>.
     assert_reaction(
         &rows,
-        ("SYN-SENT", "SYN,ACK", "ack acceptable"),
+        ("SYN-SENT", "SYN,ACK", "ack = SND.NXT (acceptable)"),
         "ACK",
         "ESTABLISHED",
         "connected",
     );
-    // §3.10.7.3: an unacceptable ACK draws <SEQ=SEG.ACK><CTL=RST>.
+    // §3.10.7.3: an unacceptable ACK draws <SEQ=SEG.ACK><CTL=RST> (SEG.ACK =< ISS).
     assert_reaction(
         &rows,
-        ("SYN-SENT", "SYN,ACK", "ack not acceptable"),
+        ("SYN-SENT", "SYN,ACK", "ack = ISS (not acceptable)"),
         "RST",
         "SYN-SENT",
         "—",
