@@ -154,7 +154,14 @@ fn ack_field(flags: u8, ack: Num) -> Num {
 fn unsynchronized_probes() -> Vec<Probe> {
     KINDS
         .iter()
-        .map(|&kind| probe(kind, "any numbers", Num::Any(4), ack_field(kind.0, Num::Any(3))))
+        .map(|&kind| {
+            probe(
+                kind,
+                "any numbers",
+                Num::Any(4),
+                ack_field(kind.0, Num::Any(3)),
+            )
+        })
         .collect()
 }
 
@@ -365,12 +372,7 @@ fn read_off(
             _ => {}
         }
     }
-    (
-        reply,
-        numbers,
-        next,
-        application(before, &after, seg),
-    )
+    (reply, numbers, next, application(before, &after, seg))
 }
 
 /// The reply's numbers, named after the rule that produced them where the value agrees.
@@ -470,5 +472,47 @@ mod tests {
             assert!(t.iter().any(|r| r.state.starts_with(st.rfc_name())));
         }
         assert_eq!(t, table(&cfg));
+    }
+
+    #[test]
+    fn each_row_is_one_state_segment_case_and_every_probe_is_delivered() {
+        let t = table(&Config::default());
+        let mut keys: Vec<(&str, &str, &str)> = t
+            .iter()
+            .map(|r| (r.state.as_str(), r.segment.as_str(), r.case.as_str()))
+            .collect();
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "a (state, segment, case) appears twice");
+        for r in &t {
+            assert!(!r.next_state.starts_with('('), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn positions_follow_the_window() {
+        let cases = |cfg: &Config| {
+            table(cfg)
+                .into_iter()
+                .filter(|r| r.state == "ESTABLISHED" && r.segment == "DATA,ACK")
+                .map(|r| r.case)
+                .collect::<Vec<_>>()
+        };
+        let all = [
+            "left of window",
+            "at RCV.NXT",
+            "in window, after RCV.NXT",
+            "right edge of window",
+            "right of window",
+        ];
+        // RCV.WND = 2: RCV.NXT+1 is both "after RCV.NXT" and the right edge; both rows stay.
+        assert_eq!(cases(&Config::default()), all);
+        // RCV.WND = 1: RCV.NXT+1 is right of the window, so that row goes.
+        let narrow = Config {
+            window: 1,
+            ..Config::default()
+        };
+        assert_eq!(cases(&narrow), [all[0], all[1], all[3], all[4]]);
     }
 }
