@@ -6,6 +6,11 @@
 //! explores: the table is a view of the model's rules (RFC 9293 §3.10.7), not a second copy of
 //! them. Numbers are shown symbolically (`RCV.NXT-1`, `SEG.ACK`), because a table of raw numbers
 //! cannot be held against the RFC.
+//!
+//! The probes follow FreeBSD tcp-testsuite's grid: its flag combinations, with and without a
+//! byte of data, at every position relative to the window. Most are segments no well-behaved
+//! endpoint sends; they exist only as rows here, not as network actions (the model has no
+//! off-path injector).
 
 use crate::config::Config;
 use crate::endpoint::{app, End, Endpoint, Side, TimerKind};
@@ -25,7 +30,7 @@ pub struct Reaction {
     /// The receiver's state; SYN-RECEIVED is split by how it was entered (passive or active open),
     /// because RFC 9293 §3.10.7.4 treats an RST (and the model a SYN) differently.
     pub state: String,
-    /// The arriving segment's flags (`DATA,ACK` carries one byte).
+    /// The arriving segment's flags (`DATA,…` kinds carry one byte).
     pub segment: String,
     /// Where the segment lies: relative to the receive window, and for the ACK field whether it is
     /// acceptable.
@@ -41,7 +46,7 @@ pub struct Reaction {
     /// The state after the segment, with a note when a timer starts or restarts.
     pub next_state: String,
     /// What the application is told: `connection reset`, `connection refused`, `connected`,
-    /// `data`, `end of data`, or `—`.
+    /// `data`, `end of data` (several joined with ` + `), or `—`.
     pub application: String,
 }
 
