@@ -79,15 +79,15 @@ fn cells_agree_with_rfc_9293() {
     // §3.10.7.3: SYN-SENT, an acceptable SYN,ACK: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT><ACK>.
     assert_reaction(
         &rows,
-        ("SYN-SENT", "SYN,ACK", "ack acceptable"),
+        ("SYN-SENT", "SYN,ACK", "ack = SND.NXT (acceptable)"),
         "ACK",
         "ESTABLISHED",
         "connected",
     );
-    // §3.10.7.3: an unacceptable ACK draws <SEQ=SEG.ACK><CTL=RST>.
+    // §3.10.7.3: an unacceptable ACK draws <SEQ=SEG.ACK><CTL=RST> (SEG.ACK =< ISS).
     assert_reaction(
         &rows,
-        ("SYN-SENT", "SYN,ACK", "ack not acceptable"),
+        ("SYN-SENT", "SYN,ACK", "ack = ISS (not acceptable)"),
         "RST",
         "SYN-SENT",
         "—",
@@ -189,31 +189,268 @@ fn cells_agree_with_rfc_9293() {
     );
 }
 
-#[test]
-fn every_state_and_segment_kind_appears() {
-    let rows = rows();
-    let states = [
-        "CLOSED",
-        "LISTEN",
-        "SYN-SENT",
-        "SYN-RECEIVED (passive open)",
-        "SYN-RECEIVED (active open)",
-        "ESTABLISHED",
-        "FIN-WAIT-1",
-        "FIN-WAIT-2",
-        "CLOSE-WAIT",
-        "CLOSING",
-        "LAST-ACK",
-        "TIME-WAIT",
-    ];
-    for st in states {
-        for seg in ["SYN", "SYN,ACK", "ACK", "FIN,ACK", "RST", "DATA,ACK"] {
-            assert!(
-                rows.iter().any(|r| r["state"] == st && r["segment"] == seg),
-                "{st} / {seg} missing"
-            );
+const STATES: [&str; 12] = [
+    "CLOSED",
+    "LISTEN",
+    "SYN-SENT",
+    "SYN-RECEIVED (passive open)",
+    "SYN-RECEIVED (active open)",
+    "ESTABLISHED",
+    "FIN-WAIT-1",
+    "FIN-WAIT-2",
+    "CLOSE-WAIT",
+    "CLOSING",
+    "LAST-ACK",
+    "TIME-WAIT",
+];
+
+/// The segment kinds, in table order (FreeBSD tcp-testsuite's flag grid, with and without data).
+const KINDS: [&str; 13] = [
+    "SYN",
+    "SYN,ACK",
+    "ACK",
+    "FIN,ACK",
+    "FIN",
+    "SYN,FIN",
+    "RST",
+    "RST,ACK",
+    "DATA,SYN",
+    "DATA,SYN,ACK",
+    "DATA,ACK",
+    "DATA,FIN,ACK",
+    "DATA,FIN",
+];
+
+/// The cases of (state, kind) in table order, each with its SEG.SEQ and SEG.ACK labels.
+fn expected_cases(state: &str, kind: &str) -> Vec<(&'static str, &'static str, &'static str)> {
+    let has_ack = kind.ends_with("ACK");
+    let ack = |a: &'static str| if has_ack { a } else { "—" };
+    match state {
+        "CLOSED" | "LISTEN" => vec![("any numbers", "any", ack("any"))],
+        "SYN-SENT" if has_ack => vec![
+            ("ack = ISS (not acceptable)", "any", "ISS"),
+            ("ack = SND.NXT (acceptable)", "any", "SND.NXT"),
+            ("ack = SND.NXT+1 (not acceptable)", "any", "SND.NXT+1"),
+        ],
+        "SYN-SENT" => vec![("no ACK", "any", "—")],
+        _ => {
+            let mut v = vec![
+                ("left of window", "RCV.NXT-1", ack("SND.NXT")),
+                ("at RCV.NXT", "RCV.NXT", ack("SND.NXT")),
+            ];
+            if kind == "ACK" {
+                v.push(("at RCV.NXT, ack of unsent data", "RCV.NXT", "SND.NXT+1"));
+                v.push(("at RCV.NXT, old ack", "RCV.NXT", "SND.UNA-1"));
+            }
+            if kind == "FIN,ACK" {
+                v.push(("at RCV.NXT, acks nothing new", "RCV.NXT", "SND.UNA"));
+            }
+            v.extend([
+                ("in window, after RCV.NXT", "RCV.NXT+1", ack("SND.NXT")),
+                ("right edge of window", "RCV.NXT+RCV.WND-1", ack("SND.NXT")),
+                ("right of window", "RCV.NXT+RCV.WND", ack("SND.NXT")),
+            ]);
+            v
         }
     }
+}
+
+/// CLOSED and LISTEN: one row per kind; SYN-SENT: three ACK values for each of the 7 kinds with
+/// ACK, one row for each of the 6 without; SYN-RECEIVED (twice) and the 7 synchronized states: 5
+/// positions for each of the 13 kinds plus 3 ACK-field cases.
+const ROWS: usize = 2 * 13 + (7 * 3 + 6) + 9 * (13 * 5 + 3);
+
+#[test]
+fn grid_covers_every_state_kind_and_position_in_a_fixed_order() {
+    let rows = rows();
+    assert_eq!(ROWS, 665);
+    assert_eq!(rows.len(), ROWS, "the README states this count");
+    let mut expected = Vec::new();
+    for st in STATES {
+        for kind in KINDS {
+            for (case, seq, ack) in expected_cases(st, kind) {
+                expected.push(format!("{st} / {kind} / {case} / {seq} / {ack}"));
+            }
+        }
+    }
+    let got: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let f = |k: &str| r[k].as_str().unwrap_or("?").to_string();
+            format!(
+                "{} / {} / {} / {} / {}",
+                f("state"),
+                f("segment"),
+                f("case"),
+                f("seq"),
+                f("ack")
+            )
+        })
+        .collect();
+    for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
+        assert_eq!(g, e, "row {i}");
+    }
+    assert_eq!(got.len(), expected.len());
+    // Every probe reached the receiver.
+    for r in &rows {
+        let next = r["next_state"].as_str().unwrap_or("?");
+        assert!(!next.starts_with('('), "{r}");
+    }
+}
+
+/// Rows the FreeBSD tcp-testsuite grid added, held against RFC 9293 §3.10.7 (cells whose rules
+/// are settled: not SYN-RECEIVED + SYN,ACK, RST or SYN in TIME-WAIT, data after a close).
+#[test]
+fn new_rows_agree_with_rfc_9293() {
+    let rows = rows();
+    let numbers =
+        |st: &str, seg: &str, case: &str| cell(&rows, st, seg, case)["reply_numbers"].clone();
+    // §3.10.7.1: an RST to CLOSED is discarded, with or without ACK.
+    assert_reaction(
+        &rows,
+        ("CLOSED", "RST,ACK", "any numbers"),
+        "—",
+        "CLOSED",
+        "—",
+    );
+    // §3.10.7.1: no ACK bit: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+    assert_reaction(
+        &rows,
+        ("CLOSED", "FIN", "any numbers"),
+        "RST,ACK",
+        "CLOSED",
+        "—",
+    );
+    assert_eq!(
+        numbers("CLOSED", "FIN", "any numbers"),
+        "seq=0 ack=SEG.SEQ+SEG.LEN"
+    );
+    assert_eq!(
+        numbers("CLOSED", "DATA,FIN", "any numbers"),
+        "seq=0 ack=SEG.SEQ+SEG.LEN"
+    );
+    // §3.10.7.1: with ACK: <SEQ=SEG.ACK><CTL=RST>.
+    assert_reaction(
+        &rows,
+        ("CLOSED", "DATA,SYN,ACK", "any numbers"),
+        "RST",
+        "CLOSED",
+        "—",
+    );
+    assert_eq!(
+        numbers("CLOSED", "DATA,SYN,ACK", "any numbers"),
+        "seq=SEG.ACK"
+    );
+    // §3.10.7.2 first: an incoming RST is ignored, with or without ACK.
+    assert_reaction(
+        &rows,
+        ("LISTEN", "RST,ACK", "any numbers"),
+        "—",
+        "LISTEN",
+        "—",
+    );
+    // §3.10.7.2 third: a SYN with data still opens: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+    assert_reaction(
+        &rows,
+        ("LISTEN", "DATA,SYN", "any numbers"),
+        "SYN,ACK",
+        "SYN-RECEIVED",
+        "—",
+    );
+    assert_eq!(
+        numbers("LISTEN", "DATA,SYN", "any numbers"),
+        "seq=ISS ack=RCV.NXT"
+    );
+    // §3.10.7.2 fourth: neither RST, ACK nor SYN (a bare FIN): drop.
+    assert_reaction(&rows, ("LISTEN", "FIN", "any numbers"), "—", "LISTEN", "—");
+    // §3.10.7.3 second: an RST with an acceptable ACK: "connection reset" (ECONNREFUSED), CLOSED.
+    assert_reaction(
+        &rows,
+        ("SYN-SENT", "RST,ACK", "ack = SND.NXT (acceptable)"),
+        "—",
+        "CLOSED (quiet time)",
+        "connection refused",
+    );
+    // §3.10.7.3 first: an unacceptable ACK on an RST: drop the segment, no reply.
+    for case in [
+        "ack = ISS (not acceptable)",
+        "ack = SND.NXT+1 (not acceptable)",
+    ] {
+        assert_reaction(&rows, ("SYN-SENT", "RST,ACK", case), "—", "SYN-SENT", "—");
+    }
+    // §3.10.7.3 first: SEG.ACK > SND.NXT: <SEQ=SEG.ACK><CTL=RST>.
+    assert_reaction(
+        &rows,
+        ("SYN-SENT", "SYN,ACK", "ack = SND.NXT+1 (not acceptable)"),
+        "RST",
+        "SYN-SENT",
+        "—",
+    );
+    assert_eq!(
+        numbers("SYN-SENT", "SYN,ACK", "ack = SND.NXT+1 (not acceptable)"),
+        "seq=SEG.ACK"
+    );
+    // §3.10.7.3 fifth: neither SYN nor RST: drop.
+    assert_reaction(&rows, ("SYN-SENT", "FIN", "no ACK"), "—", "SYN-SENT", "—");
+    // §3.10.7.4 second: an RST,ACK exactly at RCV.NXT resets the connection.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "RST,ACK", "at RCV.NXT"),
+        "—",
+        "CLOSED (quiet time)",
+        "connection reset",
+    );
+    // RFC 5961 §3.2: an RST at the right edge of the window (in it, not RCV.NXT): challenge ACK.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "RST", "right edge of window"),
+        "ACK",
+        "ESTABLISHED",
+        "—",
+    );
+    // §3.10.7.4 first: a data segment right of the window: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "DATA,ACK", "right of window"),
+        "ACK",
+        "ESTABLISHED",
+        "—",
+    );
+    assert_eq!(
+        numbers("ESTABLISHED", "DATA,ACK", "right of window"),
+        "seq=SND.NXT ack=RCV.NXT"
+    );
+    // §3.10.7.4 fifth: "if the ACK bit is off, drop the segment" — a FIN without ACK.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "FIN", "at RCV.NXT"),
+        "—",
+        "ESTABLISHED",
+        "—",
+    );
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "DATA,FIN", "at RCV.NXT"),
+        "—",
+        "ESTABLISHED",
+        "—",
+    );
+    // §3.10.7.4 fourth (RFC 5961 §4): a SYN in the window, FIN or not: challenge ACK, drop.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "SYN,FIN", "at RCV.NXT"),
+        "ACK",
+        "ESTABLISHED",
+        "—",
+    );
+    // §3.10.7.4 seventh and eighth: the byte is delivered, then the FIN: one ACK, CLOSE-WAIT.
+    assert_reaction(
+        &rows,
+        ("ESTABLISHED", "DATA,FIN,ACK", "at RCV.NXT"),
+        "ACK",
+        "CLOSE-WAIT",
+        "data + end of data",
+    );
 }
 
 /// Splits one CSV record (RFC 4180 quoting).

@@ -6,6 +6,11 @@
 //! explores: the table is a view of the model's rules (RFC 9293 §3.10.7), not a second copy of
 //! them. Numbers are shown symbolically (`RCV.NXT-1`, `SEG.ACK`), because a table of raw numbers
 //! cannot be held against the RFC.
+//!
+//! The probes follow FreeBSD tcp-testsuite's grid: its flag combinations, with and without a
+//! byte of data, at every position relative to the window. Most are segments no well-behaved
+//! endpoint sends; they exist only as rows here, not as network actions (the model has no
+//! off-path injector).
 
 use crate::config::Config;
 use crate::endpoint::{app, End, Endpoint, Side, TimerKind};
@@ -25,7 +30,7 @@ pub struct Reaction {
     /// The receiver's state; SYN-RECEIVED is split by how it was entered (passive or active open),
     /// because RFC 9293 §3.10.7.4 treats an RST (and the model a SYN) differently.
     pub state: String,
-    /// The arriving segment's flags (`DATA,ACK` carries one byte).
+    /// The arriving segment's flags (`DATA,…` kinds carry one byte).
     pub segment: String,
     /// Where the segment lies: relative to the receive window, and for the ACK field whether it is
     /// acceptable.
@@ -41,7 +46,7 @@ pub struct Reaction {
     /// The state after the segment, with a note when a timer starts or restarts.
     pub next_state: String,
     /// What the application is told: `connection reset`, `connection refused`, `connected`,
-    /// `data`, `end of data`, or `—`.
+    /// `data`, `end of data` (several joined with ` + `), or `—`.
     pub application: String,
 }
 
@@ -52,7 +57,11 @@ enum Num {
     Absent,
     /// Position is irrelevant in this state (CLOSED, LISTEN, SYN-SENT's SEG.SEQ): any value.
     Any(u8),
+    /// ISS + d (SYN-SENT's ACK field, where SND.UNA = ISS).
+    Iss(i8),
     RcvNxt(i8),
+    /// RCV.NXT + RCV.WND - 1: the last number inside the window.
+    RightEdge,
     /// RCV.NXT + RCV.WND: the first number right of the window.
     RightOfWindow,
     SndNxt(i8),
@@ -72,7 +81,9 @@ impl Num {
         match self {
             Num::Absent => 0,
             Num::Any(v) => v % cfg.seq_space,
+            Num::Iss(d) => off(e.iss, d),
             Num::RcvNxt(d) => off(e.rcv_nxt, d),
+            Num::RightEdge => space.sub(space.add(e.rcv_nxt, cfg.window), 1),
             Num::RightOfWindow => space.add(e.rcv_nxt, cfg.window),
             Num::SndNxt(d) => off(e.snd_nxt, d),
             Num::SndUna(d) => off(e.snd_una, d),
@@ -88,7 +99,9 @@ impl Num {
         match self {
             Num::Absent => NONE.into(),
             Num::Any(_) => "any".into(),
+            Num::Iss(d) => rel("ISS", d),
             Num::RcvNxt(d) => rel("RCV.NXT", d),
+            Num::RightEdge => "RCV.NXT+RCV.WND-1".into(),
             Num::RightOfWindow => "RCV.NXT+RCV.WND".into(),
             Num::SndNxt(d) => rel("SND.NXT", d),
             Num::SndUna(d) => rel("SND.UNA", d),
@@ -105,7 +118,7 @@ struct Probe {
     ack: Num,
 }
 
-fn probe(flags: u8, data: bool, case: &'static str, seq: Num, ack: Num) -> Probe {
+fn probe((flags, data): (u8, bool), case: &'static str, seq: Num, ack: Num) -> Probe {
     Probe {
         flags,
         data,
@@ -115,138 +128,119 @@ fn probe(flags: u8, data: bool, case: &'static str, seq: Num, ack: Num) -> Probe
     }
 }
 
-/// The segment kinds: flags, data, name.
-const KINDS: [(u8, bool); 6] = [
+/// The segment kinds, in table order: flags and whether one byte of data rides along. The
+/// control segments first, then those carrying data (FreeBSD tcp-testsuite's grid: every flag
+/// combination a state machine must survive, with and without payload).
+const KINDS: [(u8, bool); 13] = [
     (SYN, false),
     (SYN | ACK, false),
     (ACK, false),
     (FIN | ACK, false),
+    (FIN, false),
+    (SYN | FIN, false),
     (RST, false),
+    (RST | ACK, false),
+    (SYN, true),
+    (SYN | ACK, true),
     (ACK, true),
+    (FIN | ACK, true),
+    (FIN, true),
 ];
+
+fn ack_field(flags: u8, ack: Num) -> Num {
+    if flags & ACK != 0 {
+        ack
+    } else {
+        Num::Absent
+    }
+}
 
 /// CLOSED and LISTEN (RFC 9293 §3.10.7.1–2): the rules depend only on the flags, one row each.
 fn unsynchronized_probes() -> Vec<Probe> {
     KINDS
         .iter()
-        .map(|&(flags, data)| {
-            let ack = if flags & ACK != 0 {
-                Num::Any(3)
-            } else {
-                Num::Absent
-            };
-            probe(flags, data, "any numbers", Num::Any(4), ack)
+        .map(|&kind| {
+            probe(
+                kind,
+                "any numbers",
+                Num::Any(4),
+                ack_field(kind.0, Num::Any(3)),
+            )
         })
         .collect()
 }
 
+/// The SYN-SENT cases of an ACK-bearing kind: ISS < SEG.ACK =< SND.NXT is acceptable (RFC 9293
+/// §3.10.7.3 first); SND.UNA = ISS there, so ISS is the old ACK and SND.NXT+1 one of unsent data.
+const SYN_SENT_ACK_CASES: [&str; 3] = [
+    "ack = ISS (not acceptable)",
+    "ack = SND.NXT (acceptable)",
+    "ack = SND.NXT+1 (not acceptable)",
+];
+
+/// The SYN-SENT case of a kind without ACK.
+const SYN_SENT_NO_ACK: &str = "no ACK";
+
 /// SYN-SENT (RFC 9293 §3.10.7.3): nothing is received yet, so SEG.SEQ is not checked; what
-/// matters is whether the ACK is acceptable (ISS < SEG.ACK =< SND.NXT).
+/// matters is the ACK field: ISS, SND.NXT (the one acceptable value), SND.NXT+1.
 fn syn_sent_probes() -> Vec<Probe> {
-    let mut out = vec![probe(SYN, false, "no ACK", Num::Any(4), Num::Absent)];
-    for (flags, data) in [(SYN | ACK, false), (ACK, false), (FIN | ACK, false)] {
-        out.push(probe(
-            flags,
-            data,
-            "ack acceptable",
-            Num::Any(4),
-            Num::SndNxt(0),
-        ));
-        out.push(probe(
-            flags,
-            data,
-            "ack not acceptable",
-            Num::Any(4),
-            Num::SndUna(0),
-        ));
+    let mut out = Vec::new();
+    for &kind in &KINDS {
+        if kind.0 & ACK == 0 {
+            out.push(probe(kind, SYN_SENT_NO_ACK, Num::Any(4), Num::Absent));
+            continue;
+        }
+        let acks = [Num::Iss(0), Num::SndNxt(0), Num::SndNxt(1)];
+        for (case, ack) in SYN_SENT_ACK_CASES.into_iter().zip(acks) {
+            out.push(probe(kind, case, Num::Any(4), ack));
+        }
     }
-    out.push(probe(RST, false, "no ACK", Num::Any(4), Num::Absent));
-    out.push(probe(
-        RST | ACK,
-        false,
-        "ack acceptable",
-        Num::Any(4),
-        Num::SndNxt(0),
-    ));
-    out.push(probe(
-        RST | ACK,
-        false,
-        "ack not acceptable",
-        Num::Any(4),
-        Num::SndUna(0),
-    ));
-    out.push(probe(
-        ACK,
-        true,
-        "ack acceptable",
-        Num::Any(4),
-        Num::SndNxt(0),
-    ));
-    out.push(probe(
-        ACK,
-        true,
-        "ack not acceptable",
-        Num::Any(4),
-        Num::SndUna(0),
-    ));
     out
 }
 
-/// SYN-RECEIVED and the synchronized states (RFC 9293 §3.10.7.4): the sequence-number check
-/// first (left of, in, right of the window), RST exactly at RCV.NXT versus elsewhere in the
-/// window (RFC 5961 §3.2), then the ACK field (acceptable, acknowledging unsent data, old).
+/// The positions of SEG.SEQ every kind is tried at in SYN-RECEIVED and the synchronized states,
+/// in table order. "in window, after RCV.NXT" (RCV.NXT+1) is left out when RCV.WND = 1, where it
+/// is right of the window; at the default RCV.WND = 2 it and the right edge are the same number
+/// and both rows are kept.
+const POSITIONS: [&str; 5] = [
+    "left of window",
+    "at RCV.NXT",
+    "in window, after RCV.NXT",
+    "right edge of window",
+    "right of window",
+];
+
+/// The extra ACK-field cases, at RCV.NXT, of one kind in the synchronized states.
+fn extra_ack_cases((flags, data): (u8, bool)) -> Vec<(&'static str, Num)> {
+    match (flags, data) {
+        (ACK, false) => vec![
+            ("at RCV.NXT, ack of unsent data", Num::SndNxt(1)),
+            ("at RCV.NXT, old ack", Num::SndUna(-1)),
+        ],
+        (f, false) if f == FIN | ACK => vec![("at RCV.NXT, acks nothing new", Num::SndUna(0))],
+        _ => Vec::new(),
+    }
+}
+
+/// SYN-RECEIVED and the synchronized states (RFC 9293 §3.10.7.4): every kind at every position
+/// of SEG.SEQ relative to the window (the sequence-number check first; RST exactly at RCV.NXT
+/// versus elsewhere in the window, RFC 5961 §3.2), with ACK = SND.NXT; then, at RCV.NXT, the
+/// ACK field's other cases (acknowledging unsent data, old, acknowledging nothing new).
 fn synchronized_probes(cfg: &Config) -> Vec<Probe> {
-    let in_window_after = cfg.window >= 2;
     let mut out = Vec::new();
-    for &(flags, data) in &KINDS {
-        let ack = if flags & ACK != 0 {
-            Num::SndNxt(0)
-        } else {
-            Num::Absent
-        };
-        out.push(probe(flags, data, "left of window", Num::RcvNxt(-1), ack));
-        out.push(probe(flags, data, "at RCV.NXT", Num::RcvNxt(0), ack));
-        if in_window_after && (flags & RST != 0 || data || flags == SYN) {
-            out.push(probe(
-                flags,
-                data,
-                "in window, after RCV.NXT",
-                Num::RcvNxt(1),
-                ack,
-            ));
+    for &kind in &KINDS {
+        let ack = ack_field(kind.0, Num::SndNxt(0));
+        let [left, at, after, edge, right] = POSITIONS;
+        out.push(probe(kind, left, Num::RcvNxt(-1), ack));
+        out.push(probe(kind, at, Num::RcvNxt(0), ack));
+        for (case, other) in extra_ack_cases(kind) {
+            out.push(probe(kind, case, Num::RcvNxt(0), other));
         }
-        if flags == ACK && !data {
-            out.push(probe(
-                flags,
-                data,
-                "at RCV.NXT, ack of unsent data",
-                Num::RcvNxt(0),
-                Num::SndNxt(1),
-            ));
-            out.push(probe(
-                flags,
-                data,
-                "at RCV.NXT, old ack",
-                Num::RcvNxt(0),
-                Num::SndUna(-1),
-            ));
+        if cfg.window >= 2 {
+            out.push(probe(kind, after, Num::RcvNxt(1), ack));
         }
-        if flags == FIN | ACK {
-            out.push(probe(
-                flags,
-                data,
-                "at RCV.NXT, acks nothing new",
-                Num::RcvNxt(0),
-                Num::SndUna(0),
-            ));
-        }
-        out.push(probe(
-            flags,
-            data,
-            "right of window",
-            Num::RightOfWindow,
-            ack,
-        ));
+        out.push(probe(kind, edge, Num::RightEdge, ack));
+        out.push(probe(kind, right, Num::RightOfWindow, ack));
     }
     out
 }
@@ -383,12 +377,7 @@ fn read_off(
             _ => {}
         }
     }
-    (
-        reply,
-        numbers,
-        next,
-        application(before, &after, seg).into(),
-    )
+    (reply, numbers, next, application(before, &after, seg))
 }
 
 /// The reply's numbers, named after the rule that produced them where the value agrees.
@@ -419,22 +408,28 @@ fn reply_numbers(cfg: &Config, r: &Segment, after: &Endpoint, seg: &Segment) -> 
     } else {
         vec![("RCV.NXT", after.rcv_nxt), ("SEG.SEQ+SEG.LEN", seg_end)]
     };
-    let name = |names: &[(&str, u8)], v: u8| {
+    // A number outside the space (other than an RST's unplaced 0) is shown raw, never named: it
+    // means a rule sent a value that was never chosen, and the table must not hide that.
+    let name = |names: &[(&str, u8)], v: u8, unplaced_zero_ok: bool| {
+        if v >= cfg.seq_space && !(unplaced_zero_ok && v == crate::segment::SEQ_ZERO) {
+            return format!("{v} (outside the sequence space)");
+        }
         names
             .iter()
             .find(|(_, x)| *x == v)
             .map(|(n, _)| n.to_string())
             .unwrap_or_else(|| v.to_string())
     };
-    let mut out = format!("seq={}", name(&seq_names, r.seq));
+    let mut out = format!("seq={}", name(&seq_names, r.seq, r.has(RST)));
     if r.has(ACK) {
-        out.push_str(&format!(" ack={}", name(&ack_names, r.ack)));
+        out.push_str(&format!(" ack={}", name(&ack_names, r.ack, false)));
     }
     out
 }
 
-/// What the application learns from this arrival.
-fn application(before: &Endpoint, after: &Endpoint, seg: &Segment) -> &'static str {
+/// What the application learns from this arrival; several signals (a segment that completes the
+/// handshake and carries data or a FIN) are joined with ` + ` in the order they happen.
+fn application(before: &Endpoint, after: &Endpoint, seg: &Segment) -> String {
     if after.end == End::Reset && before.end != End::Reset {
         // RFC 9293 §3.10.7.4: a reset SYN-RECEIVED from an active open is "connection refused";
         // in SYN-SENT the RFC says "connection reset", which sockets report as ECONNREFUSED.
@@ -443,13 +438,15 @@ fn application(before: &Endpoint, after: &Endpoint, seg: &Segment) -> &'static s
             "connection refused"
         } else {
             "connection reset"
-        };
+        }
+        .into();
     }
-    if after.state == Established && matches!(before.state, SynSent | SynReceived) {
-        return "connected";
+    let mut signals = Vec::new();
+    if after.state.is_synchronized() && matches!(before.state, SynSent | SynReceived) {
+        signals.push("connected");
     }
     if after.unread > before.unread {
-        return "data";
+        signals.push("data");
     }
     // The peer's FIN is news only to a state that has not received one (RFC 9293 §3.10.7.4,
     // eighth: "signal the user 'connection closing'"; read() then returns end of data).
@@ -459,9 +456,13 @@ fn application(before: &Endpoint, after: &Endpoint, seg: &Segment) -> &'static s
     );
     let fin_taken = matches!(after.state, CloseWait | Closing | TimeWait);
     if seg.has(FIN) && fin_is_news && fin_taken && !before.has(app::CLOSED_BY_APP) {
-        return "end of data";
+        signals.push("end of data");
     }
-    NONE
+    if signals.is_empty() {
+        NONE.into()
+    } else {
+        signals.join(" + ")
+    }
 }
 
 #[cfg(test)]
@@ -476,5 +477,47 @@ mod tests {
             assert!(t.iter().any(|r| r.state.starts_with(st.rfc_name())));
         }
         assert_eq!(t, table(&cfg));
+    }
+
+    #[test]
+    fn each_row_is_one_state_segment_case_and_every_probe_is_delivered() {
+        let t = table(&Config::default());
+        let mut keys: Vec<(&str, &str, &str)> = t
+            .iter()
+            .map(|r| (r.state.as_str(), r.segment.as_str(), r.case.as_str()))
+            .collect();
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "a (state, segment, case) appears twice");
+        for r in &t {
+            assert!(!r.next_state.starts_with('('), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn positions_follow_the_window() {
+        let cases = |cfg: &Config| {
+            table(cfg)
+                .into_iter()
+                .filter(|r| r.state == "ESTABLISHED" && r.segment == "DATA,ACK")
+                .map(|r| r.case)
+                .collect::<Vec<_>>()
+        };
+        let all = [
+            "left of window",
+            "at RCV.NXT",
+            "in window, after RCV.NXT",
+            "right edge of window",
+            "right of window",
+        ];
+        // RCV.WND = 2: RCV.NXT+1 is both "after RCV.NXT" and the right edge; both rows stay.
+        assert_eq!(cases(&Config::default()), all);
+        // RCV.WND = 1: RCV.NXT+1 is right of the window, so that row goes.
+        let narrow = Config {
+            window: 1,
+            ..Config::default()
+        };
+        assert_eq!(cases(&narrow), [all[0], all[1], all[3], all[4]]);
     }
 }
