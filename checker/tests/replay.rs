@@ -50,13 +50,23 @@ fn every_example_replays_ok() {
         .collect();
     for wanted in [
         "normal-open-close",
-        "simultaneous-open",
-        "simultaneous-close",
         "unread-close",
+        "rst-seq-zero",
+        "rfc9293-fig6-three-way-handshake",
+        "rfc9293-fig7-simultaneous-open",
+        "rfc9293-fig12-normal-close",
+        "rfc9293-fig13-simultaneous-close",
     ] {
         assert!(names.iter().any(|n| n == wanted), "{wanted} missing");
     }
-    for f in &files {
+    // The RFC 9293 figure files are replayed by tests/figures.rs, one test per figure, so that a
+    // figure waiting for a rule change fails exactly one test; this test replays all the others.
+    let figure = |p: &PathBuf| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("rfc9293-fig"))
+    };
+    for f in files.iter().filter(|f| !figure(f)) {
         let o = replay(f);
         let out = stdout(&o);
         assert_eq!(
