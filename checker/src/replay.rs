@@ -2,6 +2,7 @@
 //! after it, ending with `OK`, or names the first step that cannot be taken.
 
 use crate::scenario_file::Scenario;
+use tcpmc_model::config::MAX_NET;
 use tcpmc_model::replay::{replay, Taken};
 use tcpmc_model::step::{Step, Stuck};
 use tcpmc_model::system::Choice;
@@ -32,10 +33,20 @@ pub fn run(scenario: &Scenario) -> Outcome {
                 text.push_str(&indent(&f.state));
             }
             let line = &scenario.lines[f.index];
+            // A state cut by the network bound is where the replay usually gets stuck: a send
+            // did not fit, so the segment the next step names was never put in flight.
+            let bound = if f.state.cut {
+                format!(
+                    ": the network bound was reached (max_in_flight={}, state cut)",
+                    scenario.cfg.max_in_flight
+                )
+            } else {
+                String::new()
+            };
             match f.why {
                 Stuck::NotEnabled { enabled } => {
                     text.push_str(&format!(
-                        "line {}: step '{}' is not enabled\n",
+                        "line {}: step '{}' is not enabled{bound}\n",
                         line.number, line.text
                     ));
                     let list = if enabled.is_empty() {
@@ -47,10 +58,15 @@ pub fn run(scenario: &Scenario) -> Outcome {
                 }
                 Stuck::Expectation { expected, found } => {
                     text.push_str(&format!(
-                        "line {}: expected {expected}, found {found}\n",
+                        "line {}: expected {expected}, found {found}{bound}\n",
                         line.number
                     ));
                 }
+            }
+            if f.state.cut && usize::from(scenario.cfg.max_in_flight) < MAX_NET {
+                text.push_str(&format!(
+                    "hint: add 'config max_in_flight=N' (at most {MAX_NET})\n"
+                ));
             }
             Outcome { text, ok: false }
         }

@@ -1,10 +1,15 @@
 //! Reads a scenario file: one step per line, `#` starts a comment, and `config key=value` and
 //! `variant NAME` lines before the first step. Every error is one line naming the line number.
+//!
+//! A replay follows one path, so the bound on segments in flight only gets in its way: unless the
+//! file (a `config max_in_flight=N` line) or its variant sets it, a scenario runs with the largest
+//! bound the model allows, [`MAX_NET`].
 
 use crate::settings::{self, InputError};
-use crate::variant::{variant_config, BASELINE};
+use crate::variant::apply_variants;
 use serde_json::Value;
 use std::path::Path;
+use tcpmc_model::config::MAX_NET;
 use tcpmc_model::step::Step;
 use tcpmc_model::Config;
 
@@ -38,8 +43,8 @@ fn at(number: usize, msg: impl std::fmt::Display) -> InputError {
 
 /// Parses a scenario's text.
 pub fn parse(text: &str) -> Result<Scenario, InputError> {
-    let mut variant: Option<(usize, Config)> = None;
-    let mut cfg = variant_config(BASELINE)?;
+    let mut variant: Option<usize> = None;
+    let mut cfg = replay_defaults();
     // (line, field) of every config line, to name the line an invalid combination comes from.
     let mut set_at: Vec<(usize, String)> = Vec::new();
     let mut lines = Vec::new();
@@ -64,7 +69,7 @@ pub fn parse(text: &str) -> Result<Scenario, InputError> {
                 if rest.is_empty() || rest.contains(char::is_whitespace) {
                     return Err(at(number, "malformed variant line: use 'variant NAME'"));
                 }
-                if let Some((first, _)) = variant {
+                if let Some(first) = variant {
                     return Err(at(
                         number,
                         format!("a second variant (the first is on line {first})"),
@@ -73,9 +78,10 @@ pub fn parse(text: &str) -> Result<Scenario, InputError> {
                 if !set_at.is_empty() {
                     return Err(at(number, "'variant' must come before the 'config' lines"));
                 }
-                let base = variant_config(rest).map_err(|e| at(number, e))?;
-                cfg = base.clone();
-                variant = Some((number, base));
+                // The variant's fields on top of the replay defaults: a variant that sets
+                // max_in_flight keeps its bound, any other runs with MAX_NET.
+                cfg = apply_variants(replay_defaults(), rest).map_err(|e| at(number, e))?;
+                variant = Some(number);
             }
             "config" => {
                 let (key, value) = rest
@@ -113,6 +119,14 @@ pub fn parse(text: &str) -> Result<Scenario, InputError> {
     Ok(Scenario { cfg, lines })
 }
 
+/// The configuration a scenario starts from: the defaults with the largest network bound.
+pub fn replay_defaults() -> Config {
+    Config {
+        max_in_flight: MAX_NET as u8,
+        ..Config::default()
+    }
+}
+
 /// The line without its comment. A `#` that begins a word and is followed by a digit is a rank
 /// (`deliver A->B ACK #2`), not a comment.
 fn strip_comment(raw: &str) -> String {
@@ -147,6 +161,26 @@ mod tests {
         assert_eq!(s.lines.len(), 2);
         assert_eq!(s.lines[1].number, 6);
         assert_eq!(s.lines[1].text, "deliver A->B SYN #2");
+    }
+
+    #[test]
+    fn a_replay_runs_with_the_largest_network_bound_unless_told_otherwise() {
+        assert_eq!(
+            parse("A connect\n").unwrap().cfg.max_in_flight,
+            MAX_NET as u8
+        );
+        let v = parse("variant unread-close\nA connect\n").unwrap().cfg;
+        assert_eq!((v.max_in_flight, v.app_reads), (MAX_NET as u8, false));
+        let c = parse("config max_in_flight=2\nA connect\n").unwrap().cfg;
+        assert_eq!(c.max_in_flight, 2);
+        // Everything else is the default configuration.
+        assert_eq!(
+            Config {
+                max_in_flight: Config::default().max_in_flight,
+                ..parse("A connect\n").unwrap().cfg
+            },
+            Config::default()
+        );
     }
 
     #[test]
