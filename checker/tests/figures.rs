@@ -128,15 +128,8 @@ fn fig6_three_way_handshake() {
 
 #[test]
 fn fig7_simultaneous_open() {
-    // WAITING FOR THE RULE FIX (simultaneous open): the model still answers a SYN,ACK that
-    // arrives in active SYN-RECEIVED with an ACK and stays in SYN-RECEIVED, so `figure` fails
-    // here, at the file's `expect A ESTABLISHED` after `deliver B->A SYN,ACK`. The file and
-    // the asserts below follow RFC 9293 Figure 7: each SYN,ACK moves its receiver straight to
-    // ESTABLISHED and no ACK follows. This test passes once that rule is changed.
-    eprintln!(
-        "fig7_simultaneous_open: WAITING FOR THE RULE FIX (SYN,ACK in active SYN-RECEIVED \
-         must lead to ESTABLISHED without an ACK)"
-    );
+    // RFC 9293 Figure 7: each SYN,ACK repeats a SYN its receiver already has; the SYN is trimmed
+    // and the ACK moves the receiver straight to ESTABLISHED, and no ACK follows.
     let r = figure("rfc9293-fig7-simultaneous-open");
     assert_eq!(
         both(r.after("deliver A->B SYN", 1)),
@@ -178,8 +171,9 @@ fn fig9_half_open_discovery() {
     assert_eq!(both(r.after("A crash", 1)), (Closed, Established));
     // B answers A's new SYN on the old connection with an ACK; A's RST then aborts B.
     assert_eq!(both(r.after("deliver A->B SYN", 2)), (SynSent, Established));
+    // B's connection is gone; its listening socket stays, so the port is in LISTEN.
     let reset = r.after("deliver A->B RST", 1);
-    assert_eq!(both(reset), (SynSent, Closed));
+    assert_eq!(both(reset), (SynSent, Listen));
     assert_eq!(reset.ep[1].end, End::Reset);
     assert!(reset.net.is_empty());
     let end = r.last();
@@ -193,7 +187,7 @@ fn fig10_active_side_half_open() {
     let r = figure("rfc9293-fig10-active-side-half-open");
     assert_eq!(both(r.after("A crash", 1)), (Closed, Established));
     let end = r.last();
-    assert_eq!(both(end), (Closed, Closed));
+    assert_eq!(both(end), (Closed, Listen), "B's listener stays");
     assert_eq!(end.ep[1].end, End::Reset, "B's application sees a reset");
     assert!(end.net.is_empty());
 }
@@ -229,14 +223,14 @@ fn fig12_normal_close() {
     );
     // The ACK of the handshake is the first `deliver A->B ACK`; the ACK of B's FIN the second.
     let closed = r.after("deliver A->B ACK", 2);
-    assert_eq!(both(closed), (TimeWait, Closed));
+    assert_eq!(both(closed), (TimeWait, Listen), "B's listener stays");
     assert!(closed.net.is_empty());
     assert!(
         r.states().all(|s| s.ep[1].state != TimeWait),
         "the passive closer never waits"
     );
     let end = r.last();
-    assert_eq!(both(end), (Closed, Closed));
+    assert_eq!(both(end), (Closed, Listen));
     assert!(end.net.is_empty());
 }
 
@@ -249,6 +243,6 @@ fn fig13_simultaneous_close() {
     assert_eq!(both(waiting), (TimeWait, TimeWait));
     assert!(waiting.net.is_empty());
     let end = r.last();
-    assert_eq!(both(end), (Closed, Closed));
+    assert_eq!(both(end), (Closed, Listen), "B's listener stays");
     assert!(end.net.is_empty());
 }

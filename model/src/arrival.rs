@@ -156,7 +156,9 @@ fn judge(ctx: &mut Ctx, to: Side, seg: &Segment, before: &Endpoint, after: &Endp
     if stale && had_effect && synchronized_or_syn_sent_reply {
         ctx.s.ghost |= ghost::STALE_ACCEPTED;
     }
-    if stale && seg.len > 0 && after.rcv_nxt != before.rcv_nxt {
+    // Delivered: RCV.NXT moved within a connection (a reset for data after close() delivers none).
+    let still_open = !matches!(after.state, Closed | Listen);
+    if stale && seg.len > 0 && after.rcv_nxt != before.rcv_nxt && still_open {
         ctx.s.ghost |= ghost::STALE_DATA;
     }
     let left = matches!(after.state, Closed | Listen) && !matches!(before.state, Closed | Listen);
@@ -513,16 +515,10 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
         return;
     }
 
-    // RFC 9293 §3.6.1 SHLD-3 (RFC 2525 §2.17): new data after the application called close()
-    // cannot be delivered: RST, and the connection ends (Linux `tcp_rcv_state_process`, "RFC 1122
-    // says we MUST send a reset", in FIN-WAIT-1/2; FreeBSD `tcp_input` in every state after
-    // CLOSE-WAIT). Not after shutdown(SHUT_WR), which still reads.
-    let after_close_resets = match e.state {
-        FinWait1 | FinWait2 => true,
-        Closing | LastAck | TimeWait => cfg.data_after_close == DataAfterClose::ResetAfterClose,
-        _ => false,
-    };
-    if seg.len > 0 && seg.has(ACK) && e.has(app::CLOSED_BY_APP) && after_close_resets {
+    // FreeBSD `tcp_input` (`data_after_close = reset-after-close`): new data after close() in
+    // CLOSING, LAST-ACK or TIME-WAIT draws RST before the ACK is looked at (see below).
+    let late_state = matches!(e.state, Closing | LastAck | TimeWait);
+    if late_state && data_after_close(cfg, &e, seg) {
         reset_for(ctx, to, seg);
         enter_closed(ctx, to, End::Aborted);
         return;
@@ -554,6 +550,13 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
                 reset_for(ctx, to, seg);
                 return;
             }
+        }
+        FinWait1 if e.snd_una == e.iss && !acceptable_ack(&e) => {
+            // Closed in SYN-RECEIVED with our SYN still unacknowledged: the handshake's rule
+            // still holds (RFC 9293 §3.10.7.4 SYN-RECEIVED; FreeBSD `tcp_usrclosed` even stays in
+            // SYN-RECEIVED with TF_NEEDFIN until this ACK): <SEQ=SEG.ACK><CTL=RST>.
+            reset_for(ctx, to, seg);
+            return;
         }
         TimeWait => {
             // Only a retransmitted FIN can arrive; handled above.
@@ -600,6 +603,14 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
 
     // Seventh: segment text, in ESTABLISHED and FIN-WAIT-1/2 only.
     let e = *ctx.ep(to);
+    if matches!(e.state, FinWait1 | FinWait2) && data_after_close(cfg, &e, seg) {
+        // RFC 9293 §3.6.1 SHLD-3 (RFC 2525 §2.17): new data after the application called
+        // close() cannot be delivered: RST, and the connection ends (Linux
+        // `tcp_rcv_state_process`, "RFC 1122 says we MUST send a reset", after the ACK).
+        reset_for(ctx, to, seg);
+        enter_closed(ctx, to, End::Aborted);
+        return;
+    }
     let mut acked = false;
     if seg.len > 0 && matches!(e.state, Established | FinWait1 | FinWait2) {
         if seg.seq == e.rcv_nxt || accept_any {
@@ -637,6 +648,18 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
     if acked {
         send_ack(ctx, to);
     }
+}
+
+/// New data (the window check passed) with ACK, after the application called close(); not after
+/// shutdown(SHUT_WR), which still reads. FIN-WAIT-1/2 always; CLOSING, LAST-ACK and TIME-WAIT,
+/// where the peer's FIN was received and RFC 9293 ignores text, only as FreeBSD does.
+fn data_after_close(cfg: &Config, e: &Endpoint, seg: &Segment) -> bool {
+    let resets_here = match e.state {
+        FinWait1 | FinWait2 => true,
+        Closing | LastAck | TimeWait => cfg.data_after_close == DataAfterClose::ResetAfterClose,
+        _ => false,
+    };
+    resets_here && seg.len > 0 && seg.has(ACK) && e.has(app::CLOSED_BY_APP)
 }
 
 /// SND.UNA = SEG.ACK; the retransmission timer restarts or stops (RFC 6298 §5).
