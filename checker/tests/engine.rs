@@ -43,7 +43,7 @@ fn stateright_unique(cfg: &Config) -> usize {
 
 #[test]
 fn exact_state_counts_of_two_small_configurations() {
-    for (cfg, unique, cut) in [(tiny(), 2_096, 12), (one_incarnation(), 166_080, 16_542)] {
+    for (cfg, unique, cut) in [(tiny(), 2_465, 12), (one_incarnation(), 216_607, 22_526)] {
         let r = tcpmc::run::check(&cfg, &[prop("no-deadlock")], 1, false);
         assert_eq!((r.stats.unique_states, r.stats.states_cut), (unique, cut));
         assert_eq!(stateright_unique(&cfg) as u64, unique, "stateright agrees");

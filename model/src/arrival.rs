@@ -6,7 +6,7 @@ use crate::config::{
     Config, DataAfterClose, Mutation, QuietAfter, RstInTimeWait, RstSeqZero, RstSynRules,
     SynInTimeWait, TimeWaitRules,
 };
-use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind, TimeWaitMemory};
+use crate::endpoint::{app, End, Endpoint, Side, TimeWaitMemory, Timer, TimerKind};
 use crate::segment::{flags::*, Segment, SEQ_ZERO};
 use crate::system::{ghost, Choice, Ctx, State, NO_CHOICE, ZERO_UNSET};
 use crate::tcp_state::TcpState::*;
@@ -168,8 +168,7 @@ fn judge(ctx: &mut Ctx, to: Side, seg: &Segment, before: &Endpoint, after: &Endp
     // Only a connection that was established counts: one closed while it was still opening
     // (FIN-WAIT-1 entered from SYN-RECEIVED, our SYN unacknowledged) may be refused.
     let established = before.state.is_synchronized() && before.snd_una != before.iss;
-    if reset_by_rst && established && ctx.s.aborted_conns & (1 << before.conn) == 0
-    {
+    if reset_by_rst && established && ctx.s.aborted_conns & (1 << before.conn) == 0 {
         ctx.s.ghost |= ghost::NORMAL_CLOSE_RESET;
     }
     // A ghost connection: ESTABLISHED in connection c although the peer is no longer in c and no

@@ -21,8 +21,7 @@ pub fn isn_choices(cfg: &Config, s: &State, side: Side) -> IsnChoices {
     // A connection opened from TIME-WAIT (a reopening SYN, or Linux's connect()) takes an ISS
     // beyond the old one's numbers: RFC 9293 MAY-2 (1); Linux `tcp_timewait_state_process` and
     // `tcp_twsk_unique` use the old SND.NXT + 65537. FreeBSD's syncache draws from its clock.
-    let beyond_time_wait =
-        e.state == TimeWait && cfg.time_wait_rules != TimeWaitRules::Freebsd;
+    let beyond_time_wait = e.state == TimeWait && cfg.time_wait_rules != TimeWaitRules::Freebsd;
     let (start, count) = if e.has(app::FORGOT) {
         // RFC 9293 §3.4.3: after a crash that lost sequence memory, any value.
         (0, cfg.seq_space)

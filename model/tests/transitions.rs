@@ -964,7 +964,10 @@ fn test_established_rst_quiet_after_crash() {
         ..cfg()
     };
     let st = deliver_with(&c, ep(Established), ep(Established), seg(RST, 1, 0, 0), 0);
-    assert_eq!((st.ep[0].state, st.ep[0].timer.kind), (Closed, TimerKind::Off));
+    assert_eq!(
+        (st.ep[0].state, st.ep[0].timer.kind),
+        (Closed, TimerKind::Off)
+    );
     let st = deliver(ep(Established), seg(RST, 1, 0, 0));
     assert_eq!(st.ep[0].timer.kind, TimerKind::Quiet);
 }
@@ -1020,7 +1023,10 @@ fn test_time_wait_connect() {
     tcpmc_model::system::actions(&c, &st, &mut acts);
     assert!(acts.contains(&Action::Connect(Side::A, 2)), "{acts:?}");
     let after = apply(&c, &st, Action::Connect(Side::A, 2)).expect("connect");
-    assert_eq!((after.ep[0].state, after.ep[0].iss, after.ep[0].conn), (SynSent, 2, 3));
+    assert_eq!(
+        (after.ep[0].state, after.ep[0].iss, after.ep[0].conn),
+        (SynSent, 2, 3)
+    );
     assert!(apply(&cfg(), &st, Action::Connect(Side::A, 2)).is_none());
     let mut server = ep(TimeWait);
     server.app |= app::LISTENER;

@@ -86,13 +86,14 @@ fn no_deadlock(_: &Config, s: &State) -> bool {
     }
     [Side::A, Side::B].into_iter().all(|side| {
         let e = s.ep(side);
-        s.is_down(side) || matches!(
-            e.state,
-            TcpState::Closed
-                | TcpState::Listen
-                | TcpState::Established
-                | TcpState::CloseWait
-                | TcpState::FinWait2
-        )
+        s.is_down(side)
+            || matches!(
+                e.state,
+                TcpState::Closed
+                    | TcpState::Listen
+                    | TcpState::Established
+                    | TcpState::CloseWait
+                    | TcpState::FinWait2
+            )
     })
 }
