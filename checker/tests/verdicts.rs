@@ -255,6 +255,20 @@ fn retransmitted_duplicates_inside_one_connection_are_no_false_positive() {
 }
 
 #[test]
+fn a_host_that_went_down_is_no_deadlock() {
+    // A downed host waits for nothing (as in the liveness properties): its SYN-SENT with no timer
+    // and nothing in flight is not a deadlock. The mutant below shows the invariant still fails.
+    let cfg = Config {
+        host_fault: tcpmc_model::config::HostFault::Down,
+        incarnations: 1,
+        data_a: 0,
+        data_b: 0,
+        ..base()
+    };
+    assert_eq!(shortest(&cfg, "no-deadlock"), None);
+}
+
+#[test]
 fn mutant_without_last_ack_retransmission_deadlocks() {
     let cfg = Config {
         mutation: Mutation::NoRetransmitInLastAck,
