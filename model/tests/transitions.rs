@@ -621,10 +621,6 @@ fn test_time_wait_syn_reopens_with_tw_reuse() {
         tw_reuse: true,
         ..cfg()
     };
-    let syn = Segment {
-        conn: 2,
-        ..seg(SYN, 2, 0, 0)
-    };
     // The SYN must lie strictly beyond RCV.NXT (FreeBSD `tcp_twcheck`, Linux
     // `tcp_timewait_state_process`), and a listening socket must take it.
     let syn = Segment {
