@@ -56,6 +56,9 @@ fn every_example_replays_ok() {
         "rfc9293-fig7-simultaneous-open",
         "rfc9293-fig12-normal-close",
         "rfc9293-fig13-simultaneous-close",
+        "time-wait-reopen",
+        "linux-time-wait-syn-without-listener",
+        "linux-connect-over-time-wait",
     ] {
         assert!(names.iter().any(|n| n == wanted), "{wanted} missing");
     }

@@ -164,10 +164,15 @@ fn cells_agree_with_rfc_9293() {
         "ESTABLISHED",
         "—",
     );
-    // Simultaneous close: a FIN that does not acknowledge ours takes FIN-WAIT-1 to CLOSING.
+    // Simultaneous close: a FIN that does not acknowledge ours takes FIN-WAIT-1 to CLOSING; an
+    // application that still reads (after shutdown) is told the end of data.
     assert_reaction(
         &rows,
-        ("FIN-WAIT-1", "FIN,ACK", "at RCV.NXT, acks nothing new"),
+        (
+            "FIN-WAIT-1 (after shutdown)",
+            "FIN,ACK",
+            "at RCV.NXT, acks nothing new",
+        ),
         "ACK",
         "CLOSING",
         "end of data",
@@ -189,15 +194,17 @@ fn cells_agree_with_rfc_9293() {
     );
 }
 
-const STATES: [&str; 12] = [
+const STATES: [&str; 14] = [
     "CLOSED",
     "LISTEN",
     "SYN-SENT",
     "SYN-RECEIVED (passive open)",
     "SYN-RECEIVED (active open)",
     "ESTABLISHED",
-    "FIN-WAIT-1",
-    "FIN-WAIT-2",
+    "FIN-WAIT-1 (after close)",
+    "FIN-WAIT-1 (after shutdown)",
+    "FIN-WAIT-2 (after close)",
+    "FIN-WAIT-2 (after shutdown)",
     "CLOSE-WAIT",
     "CLOSING",
     "LAST-ACK",
@@ -256,14 +263,15 @@ fn expected_cases(state: &str, kind: &str) -> Vec<(&'static str, &'static str, &
 }
 
 /// CLOSED and LISTEN: one row per kind; SYN-SENT: three ACK values for each of the 7 kinds with
-/// ACK, one row for each of the 6 without; SYN-RECEIVED (twice) and the 7 synchronized states: 5
-/// positions for each of the 13 kinds plus 3 ACK-field cases.
-const ROWS: usize = 2 * 13 + (7 * 3 + 6) + 9 * (13 * 5 + 3);
+/// ACK, one row for each of the 6 without; SYN-RECEIVED (twice), FIN-WAIT-1 and FIN-WAIT-2 (each
+/// after close and after shutdown) and the 5 other synchronized states: 5 positions for each of
+/// the 13 kinds plus 3 ACK-field cases.
+const ROWS: usize = 2 * 13 + (7 * 3 + 6) + 11 * (13 * 5 + 3);
 
 #[test]
 fn grid_covers_every_state_kind_and_position_in_a_fixed_order() {
     let rows = rows();
-    assert_eq!(ROWS, 665);
+    assert_eq!(ROWS, 801);
     assert_eq!(rows.len(), ROWS, "the README states this count");
     let mut expected = Vec::new();
     for st in STATES {
@@ -519,4 +527,47 @@ fn unknown_variant_is_a_one_line_error() {
     assert!(err.contains("unknown variant 'solaris' (tcpmc variants lists them)"));
     let o = tcpmc(&["table", "--format", "xml"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// The rules changed to agree with RFC 9293's figures, Linux and FreeBSD, as the table shows them.
+#[test]
+fn fidelity_cells() {
+    let rows = rows();
+    // Figure 7: the peer's SYN,ACK repeats the SYN already received; the SYN is trimmed and the
+    // ACK completes the open, with nothing sent.
+    assert_reaction(
+        &rows,
+        ("SYN-RECEIVED (active open)", "SYN,ACK", "left of window"),
+        "—",
+        "ESTABLISHED",
+        "connected",
+    );
+    // RFC 9293 SHLD-3: new data after close() draws RST (SEQ=SEG.ACK) and ends the connection;
+    // after shutdown(SHUT_WR) it is read.
+    for st in ["FIN-WAIT-1 (after close)", "FIN-WAIT-2 (after close)"] {
+        let next = "CLOSED (quiet time)";
+        assert_reaction(&rows, (st, "DATA,ACK", "at RCV.NXT"), "RST", next, "—");
+        assert_eq!(
+            cell(&rows, st, "DATA,ACK", "at RCV.NXT")["reply_numbers"],
+            "seq=SEG.ACK"
+        );
+    }
+    assert_reaction(
+        &rows,
+        ("FIN-WAIT-2 (after shutdown)", "DATA,ACK", "at RCV.NXT"),
+        "ACK",
+        "FIN-WAIT-2",
+        "data",
+    );
+    // RFC 1337 F1 (the baseline): every RST is dropped in TIME-WAIT, with no challenge ACK.
+    for case in ["at RCV.NXT", "in window, after RCV.NXT"] {
+        assert_reaction(&rows, ("TIME-WAIT", "RST", case), "—", "TIME-WAIT", "—");
+    }
+    // A LISTEN opens on any SYN without ACK or RST (RFC 9293 §3.10.7.2), choosing a real ISS.
+    let r = cell(&rows, "LISTEN", "SYN,FIN", "any numbers");
+    assert_eq!(
+        (&r["reply"], &r["next_state"]),
+        (&"SYN,ACK".into(), &"SYN-RECEIVED".into())
+    );
+    assert_eq!(r["reply_numbers"], "seq=ISS ack=RCV.NXT");
 }

@@ -256,9 +256,16 @@ fn receivers() -> Vec<(String, Endpoint)> {
         }
         if st == SynReceived {
             let mut passive = e;
-            passive.app |= app::PASSIVE;
+            passive.app |= app::PASSIVE | app::LISTENER;
             out.push((format!("{st} (passive open)"), passive));
             out.push((format!("{st} (active open)"), e));
+        } else if matches!(st, FinWait1 | FinWait2) {
+            // New data after close() draws RST (RFC 9293 SHLD-3); after shutdown(SHUT_WR) the
+            // application still reads.
+            let mut closed = e;
+            closed.app |= app::CLOSED_BY_APP;
+            out.push((format!("{st} (after close)"), closed));
+            out.push((format!("{st} (after shutdown)"), e));
         } else {
             out.push((st.rfc_name().to_string(), e));
         }
