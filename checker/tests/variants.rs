@@ -249,3 +249,46 @@ fn minimize_finds_the_smallest_safe_time_wait_and_explains_the_value_below() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not an integer field"));
 }
+
+const SAFETY: [&str; 7] = [
+    "no-stale-segment-accepted",
+    "no-stale-data-delivered",
+    "no-desynchronized-connection",
+    "no-assassination",
+    "normal-close-never-reset",
+    "no-ghost-connection",
+    "no-deadlock",
+];
+
+#[test]
+fn every_invariant_holds_on_the_reduced_baseline_and_under_the_fidelity_modifiers() {
+    // The rules that follow Linux and FreeBSD where RFC 9293 is silent or differs move no verdict
+    // by themselves on the baseline's assumptions.
+    for v in ["baseline", "rst-ack-abort", "tw-reuse-syn"] {
+        assert_eq!(verdicts(v, &SAFETY), vec![None; 7], "{v}");
+    }
+}
+
+#[test]
+fn rfc793_acceptance_lets_old_segments_in() {
+    // Without RFC 5961 any in-window RST resets and an in-window SYN closes: an old RST or SYN
+    // that lands in the window of a new connection is accepted (13) and can kill it (17).
+    assert_eq!(
+        verdicts("rfc793", &SAFETY),
+        vec![Some(13), None, None, Some(17), None, None, None]
+    );
+}
+
+#[test]
+fn linux_and_bsd_presets_drop_the_baseline_assumptions() {
+    // Clock ISNs and no quiet time: an endpoint that aborts and reconnects at once reuses numbers
+    // inside its old range, and the peer's RST,ACK to the old connection (ACK = the old RCV.NXT)
+    // is acceptable to the new SYN-SENT (11 steps).
+    for v in ["linux", "bsd"] {
+        assert_eq!(
+            verdicts(v, &SAFETY),
+            vec![Some(11), None, None, Some(11), Some(11), Some(12), None],
+            "{v}"
+        );
+    }
+}
