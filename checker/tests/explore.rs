@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{stderr, tcpmc};
+use common::{free_port, stderr, tcpmc};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -23,14 +23,6 @@ impl Drop for Explorer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Starts `tcpmc explore --port P ARGS`, checks the URL line and waits until it answers.
