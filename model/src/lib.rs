@@ -1,24 +1,30 @@
 //! tcpmc's model of the TCP connection lifecycle: two endpoints running RFC 9293's state machine
 //! over a lossy, duplicating, reordering network with a bounded segment lifetime, and time.
 //!
-//! `../shared/DESIGN.md` fixes the modelling decisions; this crate implements them.
+//! `docs/model.md` fixes the modelling decisions; this crate implements them.
+//!
+//! The modules form layers; each uses only the ones below it:
+//! - `state`: the state, its parts (endpoint, segment, network, sequence space, TCP state,
+//!   configuration), the action names and a transition's context;
+//! - `lifecycle`: the moves that more than one handler makes (CLOSED, LISTEN, TIME-WAIT, …) and
+//!   the ISN policy;
+//! - `events`: one handler per kind of event (user calls, segment arrival, time, host faults);
+//! - `system`: the dispatcher (`apply`, `actions`, `describe`);
+//! - on top, the users of those layers: [`TcpModel`] here, `step`, `replay`, `reaction`,
+//!   `fixtures` and `state_hash`.
 
-pub mod arrival;
-pub mod config;
-pub mod endpoint;
-pub mod faults;
+pub mod events;
 pub mod fixtures;
-pub mod network;
+pub mod lifecycle;
 pub mod reaction;
 pub mod replay;
-pub mod segment;
-pub mod seq;
+pub mod state;
 pub mod state_hash;
 pub mod step;
 pub mod system;
-pub mod tcp_state;
-pub mod timers;
-pub mod user;
+
+// The data modules keep their old paths (`tcpmc_model::config::...`) for other crates.
+pub use state::{config, endpoint, network, segment, seq, tcp_state};
 
 pub use config::{Config, ConfigError};
 pub use endpoint::{End, Endpoint, Side, Timer, TimerKind};

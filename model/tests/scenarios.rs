@@ -1,5 +1,5 @@
-//! Whole scenarios that must not raise a ghost verdict bit (DESIGN §3: no false positives), each
-//! step named in replay syntax and found among the enabled actions.
+//! Whole scenarios that must not raise a ghost verdict bit (docs/model.md, "Connection ids": no
+//! false positives), each step named in replay syntax and found among the enabled actions.
 
 use tcpmc_model::config::Config;
 use tcpmc_model::replay::replay;

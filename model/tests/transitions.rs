@@ -64,7 +64,8 @@ fn only_reply(st: &State) -> Segment {
 #[test]
 fn test_closed_syn() {
     // "If the ACK bit is off, <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"; the reply copies the
-    // segment's numbers, so it carries the segment's connection id (DESIGN §3).
+    // segment's numbers, so it carries the segment's connection id (docs/model.md,
+    // "Connection ids").
     let st = deliver(
         Endpoint::default(),
         Segment {
@@ -208,7 +209,7 @@ fn test_syn_sent_rst_without_ack() {
 #[test]
 fn test_syn_sent_syn() {
     // Fourth, simultaneous open: SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>; both
-    // sides adopt the larger connection id (DESIGN §3).
+    // sides adopt the larger connection id (docs/model.md, "Connection ids").
     let st = deliver(
         ep(SynSent),
         Segment {
@@ -540,7 +541,7 @@ fn test_syn_sent_tick_retransmits_then_gives_up() {
 
 #[test]
 fn test_segments_die_at_msl() {
-    // DESIGN §1: a segment is deliverable only while its age is below MSL.
+    // docs/model.md, "Time": a segment is deliverable only while its age is below MSL.
     let mut st = State::initial();
     st.net.push(seg(ACK, 1, 1, 0), 6);
     let after = apply(&cfg(), &st, Action::Tick).unwrap();
@@ -984,7 +985,7 @@ fn test_established_crash() {
     assert_eq!(st.ep[0].timer.kind, TimerKind::Quiet);
     let mut quiet_over = st;
     quiet_over.ep[0].timer = Timer::OFF;
-    let choices: Vec<u8> = tcpmc_model::user::isn_choices(&c, &quiet_over, Side::A).collect();
+    let choices: Vec<u8> = tcpmc_model::lifecycle::isn_choices(&c, &quiet_over, Side::A).collect();
     assert_eq!(choices, (0..c.seq_space).collect::<Vec<u8>>());
 }
 

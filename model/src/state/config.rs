@@ -2,8 +2,9 @@
 //!
 //! The defaults are the *baseline*: RFC 9293's rules plus the assumptions under which tcpmc shows
 //! the safety properties hold (README.md, "Assumptions"). Each assumption is a separate knob so that
-//! the checker can show what dropping it costs (DESIGN §6).
+//! the checker can show what dropping it costs (docs/model.md, "Assumptions").
 
+use crate::state::endpoint::Side;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -195,7 +196,8 @@ pub struct Config {
     /// Ticks an endpoint waits after an abnormal end before it picks a new ISS. `None`: 2·msl.
     pub quiet_time: Option<u8>,
     /// Ticks the passive closer waits after LAST-ACK before it picks a new ISS (0: none). TIME-WAIT
-    /// protects only the endpoint that holds it; this protects the other one (DESIGN §6).
+    /// protects only the endpoint that holds it; this protects the other one (docs/model.md,
+    /// "Assumptions").
     pub passive_close_wait: u8,
     pub rst_in_time_wait: RstInTimeWait,
     pub rst_seq_zero: RstSeqZero,
@@ -327,10 +329,10 @@ impl Config {
     }
 
     /// Data segments the endpoint on `side` may send per connection.
-    pub fn data_limit(&self, side: crate::Side) -> u8 {
+    pub fn data_limit(&self, side: Side) -> u8 {
         match side {
-            crate::Side::A => self.data_a,
-            crate::Side::B => self.data_b,
+            Side::A => self.data_a,
+            Side::B => self.data_b,
         }
     }
 

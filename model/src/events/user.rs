@@ -1,75 +1,14 @@
-//! User calls (RFC 9293 §3.10.1–§3.10.6) as the socket API offers them, and the ISN policy.
+//! User calls (RFC 9293 §3.10.1–§3.10.6) as the socket API offers them.
 
-use crate::arrival::enter_closed;
-use crate::config::{ActiveRst, Config, IsnPolicy, TimeWaitRules};
-use crate::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
-use crate::segment::flags::*;
-use crate::seq::SeqSpace;
-use crate::system::{Action, Ctx, State};
-use crate::tcp_state::TcpState::*;
-
-/// The ISS values the policy allows for `side`'s next connection (DESIGN §6). An endpoint's first
-/// ISS is 0: its sequence space is rotated so, which is an exact symmetry while nothing has read
-/// where absolute 0 lies (`State::zero`). Once something has, the side's numbers are absolute and
-/// its first ISS may be any value, as everywhere with the hidden `Config::first_isn_any` (which
-/// the tests use to prove the rotation changes no verdict). No allocation: this runs for every
-/// state with a CLOSED or LISTEN endpoint.
-pub fn isn_choices(cfg: &Config, s: &State, side: Side) -> IsnChoices {
-    let e = s.ep(side);
-    let absolute = cfg.first_isn_any || s.zero[side.index()] != crate::system::ZERO_UNSET;
-    let space = SeqSpace { n: cfg.seq_space };
-    // A connection opened from TIME-WAIT (a reopening SYN, or Linux's connect()) takes an ISS
-    // beyond the old one's numbers: RFC 9293 MAY-2 (1); Linux `tcp_timewait_state_process` and
-    // `tcp_twsk_unique` use the old SND.NXT + 65537. FreeBSD's syncache draws from its clock.
-    let beyond_time_wait = e.state == TimeWait && cfg.time_wait_rules != TimeWaitRules::Freebsd;
-    let (start, count) = if e.has(app::FORGOT) {
-        // RFC 9293 §3.4.3: after a crash that lost sequence memory, any value.
-        (0, cfg.seq_space)
-    } else if !e.has(app::USED) {
-        (0, if absolute { cfg.seq_space } else { 1 })
-    } else if beyond_time_wait {
-        (e.snd_nxt, cfg.isn_choices)
-    } else {
-        match cfg.isn {
-            IsnPolicy::Any => (0, cfg.seq_space),
-            // Strictly after the previous ISS, inside the previous range or just beyond it.
-            IsnPolicy::Forward => (
-                space.add(e.iss, 1),
-                space.sub(e.snd_nxt, e.iss).saturating_sub(1) + cfg.isn_choices,
-            ),
-            // Beyond every number the previous incarnation used.
-            IsnPolicy::Ahead => (e.snd_nxt, cfg.isn_choices),
-        }
-    };
-    IsnChoices {
-        space,
-        start,
-        k: 0,
-        count: count.min(cfg.seq_space),
-    }
-}
-
-/// The ISS values of [`isn_choices`], in order: `start`, `start + 1`, … modulo the space.
-#[derive(Clone, Copy, Debug)]
-pub struct IsnChoices {
-    space: SeqSpace,
-    start: u8,
-    k: u8,
-    count: u8,
-}
-
-impl Iterator for IsnChoices {
-    type Item = u8;
-
-    fn next(&mut self) -> Option<u8> {
-        if self.k >= self.count {
-            return None;
-        }
-        let v = self.space.add(self.start, self.k);
-        self.k += 1;
-        Some(v)
-    }
-}
+use crate::lifecycle::{enter_closed, isn_choices};
+use crate::state::action::Action;
+use crate::state::config::{ActiveRst, Config};
+use crate::state::ctx::Ctx;
+use crate::state::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
+use crate::state::global::State;
+use crate::state::segment::flags::*;
+use crate::state::seq::SeqSpace;
+use crate::state::tcp_state::TcpState::*;
 
 /// Pushes the user calls enabled for `side`.
 pub(crate) fn enabled(cfg: &Config, s: &State, side: Side, out: &mut Vec<Action>) {

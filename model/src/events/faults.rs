@@ -1,10 +1,12 @@
 //! Host faults: a host that goes down for good, and one that crashes and reboots with no memory
 //! of its connection. At most one fault happens per run, to either host.
 
-use crate::config::{Config, HostFault};
-use crate::endpoint::{app, Endpoint, Side, Timer, TimerKind};
-use crate::system::{fault, Action, Ctx, State};
-use crate::tcp_state::TcpState;
+use crate::state::action::Action;
+use crate::state::config::{Config, HostFault};
+use crate::state::ctx::Ctx;
+use crate::state::endpoint::{app, Endpoint, Side, Timer, TimerKind};
+use crate::state::global::{fault, State};
+use crate::state::tcp_state::TcpState;
 
 /// Pushes the fault actions enabled in `s`.
 pub(crate) fn enabled(cfg: &Config, s: &State, out: &mut Vec<Action>) {

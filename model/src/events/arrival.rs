@@ -1,15 +1,21 @@
 //! SEGMENT ARRIVES (RFC 9293 §3.10.7), and the ghost bookkeeping that decides whether an arrival
-//! broke a safety rule (DESIGN §3).
+//! broke a safety rule (docs/model.md, "Connection ids").
 
-use crate::config::MAX_NET;
-use crate::config::{
-    Config, DataAfterClose, Mutation, QuietAfter, RstInTimeWait, RstSeqZero, RstSynRules,
-    SynInTimeWait, TimeWaitRules,
+use crate::lifecycle::{
+    ack_advance, enter_closed, enter_fin_wait_2, enter_listen, enter_time_wait, isn_choices,
+    restart_time_wait, return_to_time_wait, send_ack,
 };
-use crate::endpoint::{app, End, Endpoint, Side, TimeWaitMemory, Timer, TimerKind};
-use crate::segment::{flags::*, Segment, SEQ_ZERO};
-use crate::system::{ghost, Choice, Ctx, State, NO_CHOICE, ZERO_UNSET};
-use crate::tcp_state::TcpState::*;
+use crate::state::action::{Choice, NO_CHOICE};
+use crate::state::config::MAX_NET;
+use crate::state::config::{
+    Config, DataAfterClose, Mutation, RstInTimeWait, RstSeqZero, RstSynRules, SynInTimeWait,
+    TimeWaitRules,
+};
+use crate::state::ctx::Ctx;
+use crate::state::endpoint::{app, End, Endpoint, Side, TimeWaitMemory, Timer, TimerKind};
+use crate::state::global::{ghost, State, ZERO_UNSET};
+use crate::state::segment::{flags::*, Segment, SEQ_ZERO};
+use crate::state::tcp_state::TcpState::*;
 
 /// A LISTEN endpoint out of its quiet time takes a SYN without ACK or RST (other controls and
 /// text ride along, RFC 9293 §3.10.7.2 third) and so chooses an ISS.
@@ -26,7 +32,7 @@ pub fn listener_accepts_syn(to: &Endpoint, seg: &Segment) -> bool {
 /// `tcp_timewait_state_process` test it), or, with timestamps, one with a newer timestamp (RFC
 /// 6191; Linux only: FreeBSD tests the sequence number alone). PAWS rejects an older timestamp.
 pub fn time_wait_syn_qualifies(cfg: &Config, to: &Endpoint, seg: &Segment) -> bool {
-    let space = crate::seq::SeqSpace { n: cfg.seq_space };
+    let space = crate::state::seq::SeqSpace { n: cfg.seq_space };
     let paws_reject = cfg.timestamps && seg.conn < to.conn;
     let newer_timestamp =
         cfg.timestamps && cfg.time_wait_rules != TimeWaitRules::Freebsd && seg.conn > to.conn;
@@ -129,7 +135,7 @@ pub(crate) fn deliver(ctx: &mut Ctx, i: usize) -> Option<()> {
     let mut iss = NO_CHOICE;
     if delivery_chooses_iss(ctx.cfg, &receiver, &seg) {
         match ctx.choice {
-            Choice::Iss(c) if crate::user::isn_choices(ctx.cfg, ctx.s, to).any(|v| v == c) => {
+            Choice::Iss(c) if isn_choices(ctx.cfg, ctx.s, to).any(|v| v == c) => {
                 iss = c;
                 ctx.choice = Choice::None;
             }
@@ -143,13 +149,15 @@ pub(crate) fn deliver(ctx: &mut Ctx, i: usize) -> Option<()> {
     Some(())
 }
 
-/// Sets ghost bits for what this arrival did (DESIGN §3, RFC 1337, RFC 2525 §2.17).
+/// Sets ghost bits for what this arrival did (docs/model.md, "Connection ids"; RFC 1337, RFC 2525
+/// §2.17).
 fn judge(ctx: &mut Ctx, to: Side, seg: &Segment, before: &Endpoint, after: &Endpoint) {
     let had_effect = before.protocol_view() != after.protocol_view();
     let stale = before.conn != 0 && seg.conn < before.conn;
     let reset_by_rst = seg.has(RST) && after.end == End::Reset && before.end != End::Reset;
-    // DESIGN §3 names the synchronized states and SYN-SENT; SYN-RECEIVED is added because an old
-    // RST that resets an embryonic connection is a stale segment with an effect too.
+    // docs/model.md ("Connection ids") names the synchronized states and SYN-SENT; SYN-RECEIVED is
+    // added because an old RST that resets an embryonic connection is a stale segment with an
+    // effect too.
     let synchronized_or_syn_sent_reply = before.state.is_synchronized()
         || before.state == SynReceived
         || (before.state == SynSent && (seg.has(RST) || (seg.has(SYN) && seg.has(ACK))));
@@ -184,7 +192,7 @@ fn judge(ctx: &mut Ctx, to: Side, seg: &Segment, before: &Endpoint, after: &Endp
 }
 
 /// The RST that answers `seg` with the segment's own numbers (RFC 9293 §3.10.7.1, §3.5.2 case 1):
-/// it carries the id of the segment it answers (DESIGN §3).
+/// it carries the id of the segment it answers (docs/model.md, "Connection ids").
 fn reset_for(ctx: &mut Ctx, from: Side, seg: &Segment) {
     if seg.has(ACK) {
         ctx.send(from, RST, seg.ack, 0, 0, seg.conn);
@@ -205,12 +213,6 @@ fn zero_of(ctx: &Ctx, side: Side) -> u8 {
         ZERO_UNSET => SEQ_ZERO,
         z => z,
     }
-}
-
-/// <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>: numbers of our own connection, so our id.
-pub(crate) fn send_ack(ctx: &mut Ctx, side: Side) {
-    let e = *ctx.ep(side);
-    ctx.send(side, ACK, e.snd_nxt, e.rcv_nxt, 0, e.conn);
 }
 
 /// RFC 9293 §3.10.7.1–§3.10.7.4, dispatched on the receiver's state.
@@ -247,7 +249,8 @@ fn listen(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
             return;
         }
         // Third: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, choose ISS, send <SEQ=ISS><ACK=RCV.NXT>
-        // <CTL=SYN,ACK>, enter SYN-RECEIVED. The passive side adopts the SYN's id (DESIGN §3).
+        // <CTL=SYN,ACK>, enter SYN-RECEIVED. The passive side adopts the SYN's id (docs/model.md,
+        // "Connection ids").
         open_on_syn(ctx, to, seg, iss, false);
     }
     // Fourth: other text or control: drop.
@@ -316,7 +319,7 @@ fn syn_sent(ctx: &mut Ctx, to: Side, seg: &Segment) {
     }
     if seg.has(SYN) {
         // Fourth: RCV.NXT = SEG.SEQ+1; SND.UNA = SEG.ACK if ACK. Both sides of a simultaneous
-        // open adopt the larger id (DESIGN §3).
+        // open adopt the larger id (docs/model.md, "Connection ids").
         let common = e.conn.max(seg.conn);
         let e = ctx.ep(to);
         e.rcv_nxt = space.add(seg.seq, 1);
@@ -659,125 +662,4 @@ fn data_after_close(cfg: &Config, e: &Endpoint, seg: &Segment) -> bool {
         _ => false,
     };
     resets_here && seg.len > 0 && seg.has(ACK) && e.has(app::CLOSED_BY_APP)
-}
-
-/// SND.UNA = SEG.ACK; the retransmission timer restarts or stops (RFC 6298 §5).
-pub(crate) fn ack_advance(ctx: &mut Ctx, side: Side, ack: u8) {
-    let rto = ctx.cfg.rto;
-    let e = ctx.ep(side);
-    e.snd_una = ack;
-    e.retries = 0;
-    e.timer = if e.snd_una == e.snd_nxt {
-        Timer::OFF
-    } else {
-        Timer {
-            kind: TimerKind::Retransmit,
-            ticks: rto,
-        }
-    };
-}
-
-/// FIN-WAIT-2; an orphaned one (the application closed) waits at most `fin_wait_2_timeout`
-/// ticks for the peer's FIN (Linux tcp_fin_timeout), else forever as RFC 9293 has it.
-pub(crate) fn enter_fin_wait_2(ctx: &mut Ctx, side: Side) {
-    let t = ctx.cfg.fin_wait_2_timeout;
-    let e = ctx.ep(side);
-    e.state = FinWait2;
-    if t > 0 && e.has(app::CLOSED_BY_APP) {
-        e.timer = Timer {
-            kind: TimerKind::FinWait2,
-            ticks: t,
-        };
-    }
-}
-
-/// TIME-WAIT for `time_wait` ticks; a TIME-WAIT of 0 closes at once.
-pub(crate) fn enter_time_wait(ctx: &mut Ctx, side: Side) {
-    ctx.ep(side).state = TimeWait;
-    restart_time_wait(ctx, side);
-}
-
-fn restart_time_wait(ctx: &mut Ctx, side: Side) {
-    let tw = ctx.cfg.time_wait_ticks();
-    if tw == 0 {
-        enter_closed(ctx, side, End::Normal);
-    } else {
-        ctx.ep(side).timer = Timer {
-            kind: TimerKind::TimeWait,
-            ticks: tw,
-        };
-    }
-}
-
-/// Deletes the TCB. What stays is what the ISN policy needs (the previous range), the listening
-/// socket if there is one (the port is then in LISTEN again) and the ghost end; after an abnormal
-/// end the quiet time starts (RFC 793 §3.3) unless it is kept only after crashes.
-pub(crate) fn enter_closed(ctx: &mut Ctx, side: Side, end: End) {
-    let quiet = quiet_after_abnormal_end(ctx.cfg);
-    let forget = ctx.cfg.isn == crate::config::IsnPolicy::Any;
-    if matches!(end, End::TimedOut | End::Aborted) {
-        let c = ctx.ep(side).conn;
-        ctx.s.aborted_conns |= 1 << c;
-    }
-    let e = ctx.ep(side);
-    let (iss, snd_nxt) = if forget { (0, 0) } else { (e.iss, e.snd_nxt) };
-    let listener = e.app & app::LISTENER;
-    *e = Endpoint {
-        state: if listener != 0 { Listen } else { Closed },
-        iss,
-        snd_nxt,
-        app: app::USED | listener,
-        end,
-        ..Endpoint::default()
-    };
-    if end != End::Normal && quiet > 0 {
-        e.timer = Timer {
-            kind: TimerKind::Quiet,
-            ticks: quiet,
-        };
-    }
-}
-
-/// The quiet time after an abnormal end: none when it is kept only after a crash.
-fn quiet_after_abnormal_end(cfg: &Config) -> u8 {
-    match cfg.quiet_after {
-        QuietAfter::AbnormalEnd => cfg.quiet_ticks(),
-        QuietAfter::Crash => 0,
-    }
-}
-
-/// An embryonic passive connection falls back to LISTEN; it is an abnormal end, so the quiet time
-/// applies (README, "Assumptions").
-pub(crate) fn enter_listen(ctx: &mut Ctx, side: Side) {
-    ctx.ep(side).app |= app::LISTENER;
-    enter_closed(ctx, side, End::None);
-    let quiet = quiet_after_abnormal_end(ctx.cfg);
-    let e = ctx.ep(side);
-    e.state = Listen;
-    e.timer = if quiet > 0 {
-        Timer {
-            kind: TimerKind::Quiet,
-            ticks: quiet,
-        }
-    } else {
-        Timer::OFF
-    };
-}
-
-/// RFC 9293 MAY-2 (2): the reopened connection's SYN was an old duplicate; the endpoint is in the
-/// TIME-WAIT it left, with its old numbers, and the 2·MSL timer restarts.
-fn return_to_time_wait(ctx: &mut Ctx, side: Side) {
-    let m = ctx.ep(side).time_wait_memory;
-    let e = ctx.ep(side);
-    *e = Endpoint {
-        state: TimeWait,
-        iss: e.iss,
-        snd_una: m.snd_nxt,
-        snd_nxt: m.snd_nxt,
-        rcv_nxt: m.rcv_nxt,
-        app: app::USED | app::FIN_SENT | app::CLOSED_BY_APP | (e.app & app::LISTENER),
-        conn: m.conn,
-        ..Endpoint::default()
-    };
-    restart_time_wait(ctx, side);
 }

@@ -1,12 +1,12 @@
 //! Tick: time passes by one unit. Segments age (and die at MSL); every timer counts down, and
-//! those that reach zero fire, A first, then B (DESIGN §1).
+//! those that reach zero fire, A first, then B (docs/model.md, "Time").
 
-use crate::arrival::{enter_closed, enter_listen};
-use crate::config::Mutation;
-use crate::endpoint::{app, End, Side, Timer, TimerKind};
-use crate::segment::flags::*;
-use crate::system::Ctx;
-use crate::tcp_state::TcpState::*;
+use crate::lifecycle::{enter_closed, enter_listen};
+use crate::state::config::Mutation;
+use crate::state::ctx::Ctx;
+use crate::state::endpoint::{app, End, Side, Timer, TimerKind};
+use crate::state::segment::flags::*;
+use crate::state::tcp_state::TcpState::*;
 
 pub(crate) fn tick(ctx: &mut Ctx) -> Option<()> {
     if !ctx.s.in_motion() {

@@ -1,7 +1,7 @@
 //! One endpoint: its RFC 9293 state, sequence variables, its one timer, what the application did,
 //! and ghost fields read only by properties.
 
-use crate::tcp_state::TcpState;
+use crate::state::tcp_state::TcpState;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -190,7 +190,7 @@ impl Endpoint {
     }
 
     /// The protocol part of the endpoint, without ghost fields: used to decide whether a segment
-    /// "had an effect" (DESIGN §3).
+    /// "had an effect" (docs/model.md, "Connection ids").
     /// Timers are left out: restarting one is not accepting a segment.
     pub fn protocol_view(&self) -> (TcpState, u8, u8, u8, u8, u8, u8) {
         (

@@ -1,6 +1,6 @@
 //! A segment in flight: direction, control flags, numbers, length, ghost connection id and age.
 
-use crate::Side;
+use crate::state::endpoint::Side;
 use std::fmt;
 
 /// Control bits (RFC 9293 §3.1) packed in a byte.
@@ -27,7 +27,8 @@ pub struct Segment {
     pub ack: u8,
     /// Data bytes (0 or 1).
     pub len: u8,
-    /// Ghost: the connection whose sequence numbers the segment carries (DESIGN §3).
+    /// Ghost: the connection whose sequence numbers the segment carries (docs/model.md,
+    /// "Connection ids").
     pub conn: u8,
     /// Ticks since it was sent; the network never delivers a segment whose age reached MSL.
     pub age: u8,

@@ -1,8 +1,8 @@
 //! The network: a bounded multiset of segments kept as a sorted fixed-capacity array, so two
 //! states that differ only in the order of sends hash the same.
 
-use crate::config::MAX_NET;
-use crate::segment::Segment;
+use crate::state::config::MAX_NET;
+use crate::state::segment::Segment;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Network {
@@ -63,7 +63,8 @@ impl Network {
         seg
     }
 
-    /// Ages every segment by one tick and removes those whose age reaches `msl` (DESIGN §1).
+    /// Ages every segment by one tick and removes those whose age reaches `msl` (docs/model.md,
+    /// "Time").
     /// Sorting is preserved because age is the last sort key and all ages move together.
     pub fn age(&mut self, msl: u8) {
         let mut kept = 0;
@@ -91,7 +92,7 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Side;
+    use crate::state::endpoint::Side;
 
     fn seg(seq: u8, age: u8) -> Segment {
         Segment {
