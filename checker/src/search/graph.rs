@@ -1,7 +1,7 @@
 //! The explicit reachable state graph, for liveness (DESIGN §4): every state, and for every
 //! (state, successor) pair the fairness classes of the actions between them, in a petgraph `Csr`.
 
-use crate::engine::{fingerprint, FingerprintMap};
+use crate::search::fingerprint::{fingerprint, FingerprintMap};
 use petgraph::csr::Csr;
 use petgraph::Directed;
 use stateright::Model;

@@ -1,5 +1,6 @@
-//! The command line: `tcpmc check` and its flags.
+//! The command line (clap): every subcommand, its flags and the values they take.
 
+use crate::input::error::InputError;
 use clap::{Args, Parser, Subcommand};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -133,7 +134,7 @@ pub struct BenchArgs {
 #[derive(Args, Debug)]
 pub struct BenchRunArgs {
     #[arg(long, value_enum)]
-    pub mode: crate::bench::Mode,
+    pub mode: Mode,
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
     /// The configuration as JSON.
@@ -155,11 +156,11 @@ pub struct ReplayArgs {
 #[derive(Args, Debug)]
 pub struct TableArgs {
     /// The variants whose rules to tabulate (comma-separated; `tcpmc variants` lists them).
-    #[arg(long, value_name = "V", default_value = crate::variant::BASELINE)]
+    #[arg(long, value_name = "V", default_value = crate::input::variant::BASELINE)]
     pub variant: String,
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
-    pub format: crate::table::Format,
+    pub format: Format,
 }
 
 /// Default bound of `tcpmc graph`: beyond a few thousand nodes Graphviz layouts are unreadable.
@@ -203,7 +204,7 @@ pub struct CheckArgs {
     /// Safety search: bfs (multi-threaded, shortest traces), dfs (single-threaded, least memory,
     /// traces not shortest) or auto (dfs for the verdicts, bfs only for the shortest traces).
     #[arg(long, value_enum, value_name = "S", default_value = "bfs")]
-    pub search: crate::run::Search,
+    pub search: Search,
 
     /// Print the report as JSON instead of text.
     #[arg(long)]
@@ -252,8 +253,8 @@ pub struct ConfigArgs {
 
 impl ConfigArgs {
     /// The validated configuration.
-    pub fn build(&self) -> Result<tcpmc_model::Config, crate::settings::InputError> {
-        crate::settings::build(
+    pub fn build(&self) -> Result<tcpmc_model::Config, InputError> {
+        crate::input::settings::build(
             self.config.as_deref(),
             self.variant.as_deref(),
             &self.fields.overrides(),
@@ -344,19 +345,6 @@ pub struct SharedArgs {
 
     #[command(flatten)]
     pub fields: FieldFlags,
-}
-
-impl SharedArgs {
-    /// The options of each check in a sweep or minimization: one thread per check (the runs are
-    /// spread over the jobs), every state explored, and the fairness the flags ask for.
-    pub fn options(&self) -> crate::run::Options {
-        crate::run::Options {
-            threads: 1,
-            stop_early: false,
-            fairness: crate::run::fairness(self.fair_delivery, self.fair_app),
-            ..crate::run::Options::default()
-        }
-    }
 }
 
 /// One flag per configuration field.
@@ -525,5 +513,62 @@ impl FieldFlags {
             b_connects
         );
         out
+    }
+}
+
+// The values of the flags that choose a way of working (`--search`, `--format`, `bench-run
+// --mode`): defined here, with the flags, and used by the commands.
+
+/// How the safety search runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Search {
+    /// Breadth-first, multi-threaded: every trace is a shortest one.
+    #[default]
+    Bfs,
+    /// Depth-first, single-threaded, fingerprints only: least memory; traces are not shortest.
+    Dfs,
+    /// DFS for the verdicts, then BFS only for the properties it discovered (shortest traces).
+    Auto,
+}
+
+impl Search {
+    pub fn name(self) -> &'static str {
+        match self {
+            Search::Bfs => "bfs",
+            Search::Dfs => "dfs",
+            Search::Auto => "auto",
+        }
+    }
+}
+
+/// Output formats of `tcpmc table`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A Markdown table.
+    Md,
+    /// Comma-separated values (RFC 4180 quoting), with a header line.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
+/// What one child of `tcpmc bench` measures (`tcpmc bench-run --mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Safety and coverage by the breadth-first engine.
+    Bfs,
+    /// Safety and coverage by the depth-first engine.
+    Dfs,
+    /// The explicit graph for liveness (build only).
+    Graph,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Bfs => "bfs",
+            Mode::Dfs => "dfs",
+            Mode::Graph => "graph",
+        }
     }
 }
