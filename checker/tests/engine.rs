@@ -107,7 +107,7 @@ fn counterexamples_are_minimal() {
     ];
     for (cfg, name, len) in cases {
         // Checked alone and together with every other property (stateright 0.31 loses
-        // minimality when several properties are pending: DESIGN §5).
+        // minimality when several properties are pending: docs/model.md, "Properties").
         let alone = tcpmc::commands::check::check(&cfg, &[prop(name)], 2, true);
         let all: Vec<&PropertyDef> = registry()
             .iter()

@@ -2,11 +2,11 @@
 //!
 //! Why not stateright's own BFS: in 0.31 it stops once every property has a discovery (so counts
 //! are partial), its counterexamples are not the shortest when several properties are pending, and
-//! with several threads the counterexample it reports depends on scheduling (DESIGN §5). This
-//! engine is level-synchronous: each BFS level is expanded in fixed-size chunks by any number of
-//! threads, and the results are merged in chunk order, so counts, parents and counterexamples are
-//! the same whatever the thread count. A state's first discovery is at its BFS depth, so every
-//! counterexample is a shortest one.
+//! with several threads the counterexample it reports depends on scheduling (docs/model.md,
+//! "Properties"). This engine is level-synchronous: each BFS level is expanded in fixed-size
+//! chunks by any number of threads, and the results are merged in chunk order, so counts, parents
+//! and counterexamples are the same whatever the thread count. A state's first discovery is at its
+//! BFS depth, so every counterexample is a shortest one.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash};

@@ -1,4 +1,4 @@
-//! Leads-to checking with fairness on an explicit graph (DESIGN §4).
+//! Leads-to checking with fairness on an explicit graph (docs/model.md, "Liveness and fairness").
 //!
 //! "Whenever P, eventually Q" fails iff from some reachable P∧¬Q state a path that stays in ¬Q
 //! reaches a *fair* cycle that stays in ¬Q. A state also has an implicit stutter step: staying in
