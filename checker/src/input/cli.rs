@@ -351,40 +351,40 @@ pub struct SharedArgs {
 #[derive(Args, Debug, Default)]
 #[command(next_help_heading = "Model (defaults: the baseline)")]
 pub struct FieldFlags {
-    /// Maximum segment lifetime in ticks: a segment dies when its age reaches MSL [default: 1]
+    /// Maximum segment lifetime in ticks: a segment dies when its age reaches MSL [default: 1] [range: 1..=8]
     #[arg(long, value_name = "TICKS")]
     pub msl: Option<u8>,
-    /// TIME-WAIT length in ticks (RFC 9293 MUST-13) [default: 2·msl]
+    /// TIME-WAIT length in ticks (RFC 9293 MUST-13) [default: 2·msl] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
     pub time_wait: Option<u8>,
-    /// Number of values of the modular sequence space [default: 8]
+    /// Number of values of the modular sequence space [default: 8] [range: 4..=64]
     #[arg(long, value_name = "N")]
     pub seq_space: Option<u8>,
-    /// Fixed receive window RCV.WND, at most seq_space/2 [default: 2]
+    /// Fixed receive window RCV.WND [default: 2] [range: 1..=seq_space/2]
     #[arg(long, value_name = "N")]
     pub window: Option<u8>,
-    /// Bound on segments in flight [default: 3]
+    /// Bound on segments in flight [default: 3] [range: 1..=6]
     #[arg(long, value_name = "N")]
     pub max_in_flight: Option<u8>,
-    /// Connections that may be opened on the 4-tuple [default: 2]
+    /// Connections that may be opened on the 4-tuple [default: 2] [range: 1..=7]
     #[arg(long, value_name = "N")]
     pub incarnations: Option<u8>,
-    /// One-byte data segments A may send per connection [default: 1]
+    /// One-byte data segments A may send per connection [default: 1] [range: 0..=3]
     #[arg(long, value_name = "N")]
     pub data_a: Option<u8>,
-    /// One-byte data segments B may send per connection [default: 1]
+    /// One-byte data segments B may send per connection [default: 1] [range: 0..=3]
     #[arg(long, value_name = "N")]
     pub data_b: Option<u8>,
-    /// Retransmissions before the connection is given up (R2) [default: 1]
+    /// Retransmissions before the connection is given up (R2) [default: 1] [range: 0..=8]
     #[arg(long, value_name = "N")]
     pub retries: Option<u8>,
-    /// Retransmission timeout in ticks [default: 1]
+    /// Retransmission timeout in ticks [default: 1] [range: 1..=16]
     #[arg(long, value_name = "TICKS")]
     pub rto: Option<u8>,
     /// Retransmit forever, with no R2 limit [default: false]
     #[arg(long, value_name = "BOOL")]
     pub unlimited_retransmissions: Option<bool>,
-    /// Ticks an orphaned FIN-WAIT-2 waits for the peer's FIN, Linux tcp_fin_timeout (0 = forever, as RFC 9293) [default: 2]
+    /// Ticks an orphaned FIN-WAIT-2 waits for the peer's FIN, Linux tcp_fin_timeout (0 = forever, as RFC 9293) [default: 2] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
     pub fin_wait_2_timeout: Option<u8>,
     /// A host fault that may happen once per run: none, down (stops answering) or crash (reboots with no memory) [default: none]
@@ -396,10 +396,10 @@ pub struct FieldFlags {
     /// The network may duplicate segments [default: false]
     #[arg(long, value_name = "BOOL")]
     pub duplication: Option<bool>,
-    /// Ticks without choosing an ISS after an abnormal end (0 = none) [default: 2·msl]
+    /// Ticks without choosing an ISS after an abnormal end (0 = none) [default: 2·msl] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
     pub quiet_time: Option<u8>,
-    /// Ticks the passive closer waits after LAST-ACK before a new ISS [default: 0]
+    /// Ticks the passive closer waits after LAST-ACK before a new ISS [default: 0] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
     pub passive_close_wait: Option<u8>,
     /// A valid RST in TIME-WAIT: honor (RFC 9293) or ignore (RFC 1337 F1) [default: ignore]
@@ -429,7 +429,7 @@ pub struct FieldFlags {
     /// ISN of a new incarnation: any, forward (after the previous ISS) or ahead (beyond every number used) [default: ahead]
     #[arg(long, value_name = "POLICY", value_parser = ["any", "forward", "ahead"])]
     pub isn: Option<String>,
-    /// ISS values forward/ahead may choose beyond the previous range [default: 1]
+    /// ISS values forward/ahead may choose beyond the previous range [default: 1] [range: 1..=seq_space/2]
     #[arg(long, value_name = "N")]
     pub isn_choices: Option<u8>,
     /// An in-window SYN in TIME-WAIT: challenge-ack (RFC 9293) or reset (RFC 793) [default: challenge-ack]
@@ -459,7 +459,7 @@ pub struct FieldFlags {
     /// A may open passively (listen) [default: true]
     #[arg(long, value_name = "BOOL")]
     pub a_listens: Option<bool>,
-    /// B may open actively (connect) [default: true]
+    /// B may open actively (connect); false needs --a-listens false [default: true]
     #[arg(long, value_name = "BOOL")]
     pub b_connects: Option<bool>,
 }
