@@ -1,17 +1,9 @@
 //! `tcpmc`: the command line, the search behind it, scenario replay and the reaction table.
+//!
+//! Three layers, each using only those below it: [`commands`] (one module per subcommand) uses
+//! [`input`] (command line, configuration, variants, scenario files) and [`search`] (the BFS,
+//! DFS and liveness engines, which know nothing of the command line).
 
-pub mod bench;
-pub mod cli;
-pub mod engine;
-pub mod explore;
-pub mod explorer;
-pub mod graph;
-pub mod liveness;
-pub mod pictures;
-pub mod replay;
-pub mod run;
-pub mod scenario_file;
-pub mod settings;
-pub mod sweep;
-pub mod table;
-pub mod variant;
+pub mod commands;
+pub mod input;
+pub mod search;

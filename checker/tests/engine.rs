@@ -44,7 +44,7 @@ fn stateright_unique(cfg: &Config) -> usize {
 #[test]
 fn exact_state_counts_of_two_small_configurations() {
     for (cfg, unique, cut) in [(tiny(), 2_465, 12), (one_incarnation(), 216_607, 22_526)] {
-        let r = tcpmc::run::check(&cfg, &[prop("no-deadlock")], 1, false);
+        let r = tcpmc::commands::check::check(&cfg, &[prop("no-deadlock")], 1, false);
         assert_eq!((r.stats.unique_states, r.stats.states_cut), (unique, cut));
         assert_eq!(stateright_unique(&cfg) as u64, unique, "stateright agrees");
     }
@@ -107,13 +107,13 @@ fn counterexamples_are_minimal() {
     ];
     for (cfg, name, len) in cases {
         // Checked alone and together with every other property (stateright 0.31 loses
-        // minimality when several properties are pending: DESIGN §5).
-        let alone = tcpmc::run::check(&cfg, &[prop(name)], 2, true);
+        // minimality when several properties are pending: docs/model.md, "Properties").
+        let alone = tcpmc::commands::check::check(&cfg, &[prop(name)], 2, true);
         let all: Vec<&PropertyDef> = registry()
             .iter()
             .filter(|p| p.is_state_property())
             .collect();
-        let together = tcpmc::run::check(&cfg, &all, 2, true);
+        let together = tcpmc::commands::check::check(&cfg, &all, 2, true);
         let steps = |r: &tcpmc_reports::CheckReport| {
             let v = r.verdicts.iter().find(|v| v.name == name).expect("checked");
             v.steps.as_ref().map(|s| s.len() - 1)
@@ -148,9 +148,9 @@ fn results_do_not_depend_on_the_thread_count() {
         .iter()
         .filter(|p| p.is_state_property())
         .collect();
-    let one = tcpmc::run::check(&cfg, &all, 1, false);
-    let two = tcpmc::run::check(&cfg, &all, 2, false);
-    let three = tcpmc::run::check(&cfg, &all, 3, false);
+    let one = tcpmc::commands::check::check(&cfg, &all, 1, false);
+    let two = tcpmc::commands::check::check(&cfg, &all, 2, false);
+    let three = tcpmc::commands::check::check(&cfg, &all, 3, false);
     for r in [&two, &three] {
         assert_eq!(r.stats.unique_states, one.stats.unique_states);
         assert_eq!(r.stats.generated_states, one.stats.generated_states);
@@ -166,15 +166,15 @@ fn results_do_not_depend_on_the_thread_count() {
 fn with_search(
     cfg: &Config,
     props: &[&'static PropertyDef],
-    search: tcpmc::run::Search,
+    search: tcpmc::input::cli::Search,
 ) -> tcpmc_reports::CheckReport {
-    tcpmc::run::check_with(
+    tcpmc::commands::check::check_with(
         cfg,
         props,
-        tcpmc::run::Options {
+        tcpmc::commands::check::Options {
             threads: 2,
             search,
-            ..tcpmc::run::Options::default()
+            ..tcpmc::commands::check::Options::default()
         },
     )
 }
@@ -198,7 +198,7 @@ fn verdicts(r: &tcpmc_reports::CheckReport) -> Vec<(String, tcpmc_reports::Verdi
 /// same verdicts, and auto (DFS, then BFS for the discoveries) prints the BFS's shortest traces.
 #[test]
 fn dfs_and_auto_agree_with_bfs() {
-    use tcpmc::run::Search;
+    use tcpmc::input::cli::Search;
     let violating = Config {
         isn: IsnPolicy::Any,
         incarnations: 2,
@@ -243,7 +243,7 @@ fn dfs_traces_are_paths_to_a_violation() {
         ..Config::default()
     };
     let p = prop("normal-close-never-reset");
-    let r = with_search(&cfg, &[p], tcpmc::run::Search::Dfs);
+    let r = with_search(&cfg, &[p], tcpmc::input::cli::Search::Dfs);
     assert!(r.violated());
     let steps = r.verdicts[0].steps.as_ref().expect("a trace");
     assert!(steps.len() > 10, "at least the shortest (10 steps)");
@@ -256,7 +256,7 @@ fn dfs_traces_are_paths_to_a_violation() {
 fn symmetry_reductions_change_no_verdict() {
     for cfg in [tiny(), one_incarnation()] {
         let props = state_props();
-        let reduced = with_search(&cfg, &props, tcpmc::run::Search::Dfs);
+        let reduced = with_search(&cfg, &props, tcpmc::input::cli::Search::Dfs);
         for lifted in [
             Config {
                 first_isn_any: true,
@@ -267,7 +267,7 @@ fn symmetry_reductions_change_no_verdict() {
                 ..cfg.clone()
             },
         ] {
-            let full = with_search(&lifted, &props, tcpmc::run::Search::Dfs);
+            let full = with_search(&lifted, &props, tcpmc::input::cli::Search::Dfs);
             assert_eq!(verdicts(&full), verdicts(&reduced));
             assert!(full.stats.unique_states > reduced.stats.unique_states);
         }
@@ -292,14 +292,14 @@ fn rotation_symmetry_is_exact_in_both_rst_seq_zero_modes() {
             rst_seq_zero: mode,
             ..tiny()
         };
-        let reduced = with_search(&cfg, &props, tcpmc::run::Search::Dfs);
+        let reduced = with_search(&cfg, &props, tcpmc::input::cli::Search::Dfs);
         let any = with_search(
             &Config {
                 first_isn_any: true,
                 ..cfg.clone()
             },
             &props,
-            tcpmc::run::Search::Dfs,
+            tcpmc::input::cli::Search::Dfs,
         );
         assert_eq!(verdicts(&any), verdicts(&reduced), "{mode}");
         // The rotation saves states in both modes (measured: 405,071 against 1,474,269
@@ -335,8 +335,8 @@ fn safety_read_off_the_liveness_graph_equals_the_bfs_engine() {
         .collect();
     let mut with_liveness = safety.clone();
     with_liveness.push(prop("last-ack-terminates"));
-    let engine = tcpmc::run::check(&cfg, &safety, 2, false);
-    let shared = tcpmc::run::check(&cfg, &with_liveness, 2, false);
+    let engine = tcpmc::commands::check::check(&cfg, &safety, 2, false);
+    let shared = tcpmc::commands::check::check(&cfg, &with_liveness, 2, false);
     assert_eq!(shared.stats.search, "bfs, shared with the liveness graph");
     assert_eq!(engine.stats.search, "bfs");
     for (a, b) in [

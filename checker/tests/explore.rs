@@ -223,8 +223,8 @@ fn a_counterexample_found_by_run_to_completion_opens_from_the_properties() {
         .unwrap();
     let state = step["state"].as_str().unwrap();
     // stateright's own search picks the discovered state nondeterministically and not always the
-    // first one (DESIGN §5), so the endpoint may have left its "(reset)" end behind (e.g. listened
-    // again); the ghost record of the broken rule stays in every later state.
+    // first one (docs/model.md, "Properties"), so the endpoint may have left its "(reset)" end
+    // behind (e.g. listened again); the ghost record of the broken rule stays in every later state.
     assert!(state.contains("broken: normal close reset"), "{state}");
 }
 

@@ -7,7 +7,7 @@
 //! comment there).
 
 use std::path::{Path, PathBuf};
-use tcpmc::scenario_file;
+use tcpmc::input::scenario_file;
 use tcpmc_model::replay::replay;
 use tcpmc_model::step::Step;
 use tcpmc_model::{End, State, TcpState, TcpState::*};

@@ -2,7 +2,7 @@
 //! the lassos checked against the model.
 
 use stateright::Model;
-use tcpmc::run::{check_with, fairness, Options};
+use tcpmc::commands::check::{check_with, fairness, Options};
 use tcpmc_model::config::*;
 use tcpmc_model::{State, TcpModel, TcpState};
 use tcpmc_properties::PropertyDef;
@@ -23,7 +23,7 @@ fn reduced() -> Config {
 
 fn run(cfg: &Config, name: &str, delivery: bool, app: bool) -> CheckReport {
     let opts = Options {
-        search: tcpmc::run::Search::Bfs,
+        search: tcpmc::input::cli::Search::Bfs,
         threads: 2,
         stop_early: false,
         fairness: fairness(delivery, app),
@@ -160,7 +160,7 @@ fn every_lasso_replays_through_the_model_and_closes_its_cycle() {
     };
     let model = TcpModel::new(cfg.clone());
     let opts = Options {
-        search: tcpmc::run::Search::Bfs,
+        search: tcpmc::input::cli::Search::Bfs,
         fairness: fairness(true, true),
         ..Options::default()
     };
@@ -237,9 +237,9 @@ fn every_terminates_property_fails_on_a_lossy_network_with_unlimited_retransmiss
 #[test]
 fn the_graph_does_not_depend_on_the_thread_count() {
     let model = TcpModel::new(reduced());
-    let one = tcpmc::graph::build(&model, 1);
+    let one = tcpmc::search::graph::build(&model, 1);
     for threads in [2, 3] {
-        let many = tcpmc::graph::build(&model, threads);
+        let many = tcpmc::search::graph::build(&model, threads);
         assert_eq!(one.states, many.states);
         assert_eq!((&one.parent, &one.depth), (&many.parent, &many.depth));
         assert_eq!((one.generated, one.cut), (many.generated, many.cut));

@@ -4,8 +4,8 @@
 mod common;
 use common::{stderr, stdout, tcpmc};
 
-use tcpmc::run::{check_with, Options};
-use tcpmc::variant::apply_variants;
+use tcpmc::commands::check::{check_with, Options};
+use tcpmc::input::settings::apply_variants;
 use tcpmc_model::Config;
 use tcpmc_properties::PropertyDef;
 use tcpmc_reports::VerdictKind;
@@ -166,7 +166,7 @@ fn rst_seq_zero_experiment_replays_and_needs_its_variant() {
 fn variants_lists_every_variant_and_refuses_incompatible_ones() {
     let o = tcpmc(&["variants"]);
     assert_eq!(o.status.code(), Some(0));
-    for v in tcpmc::variant::VARIANTS {
+    for v in tcpmc::input::variant::VARIANTS {
         assert!(stdout(&o).contains(v.name), "{} missing", v.name);
     }
     let o = tcpmc(&["check", "--variant", "linux,bsd"]);

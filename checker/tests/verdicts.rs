@@ -19,12 +19,12 @@ fn invariants() -> Vec<&'static PropertyDef> {
 
 /// Full check of every invariant.
 fn check_all(cfg: &Config) -> CheckReport {
-    tcpmc::run::check(cfg, &invariants(), 2, false)
+    tcpmc::commands::check::check(cfg, &invariants(), 2, false)
 }
 
 /// Shortest counterexample length for one property (the search stops once it is found).
 fn shortest(cfg: &Config, name: &str) -> Option<usize> {
-    let r = tcpmc::run::check(cfg, &[prop(name)], 2, true);
+    let r = tcpmc::commands::check::check(cfg, &[prop(name)], 2, true);
     r.verdicts[0].steps.as_ref().map(|s| s.len() - 1)
 }
 
@@ -53,7 +53,7 @@ fn reduced() -> Config {
 #[test]
 fn baseline_every_invariant_holds_and_every_goal_is_reached() {
     let all: Vec<&PropertyDef> = registry().iter().collect();
-    let r = tcpmc::run::check(&base(), &all, 2, false);
+    let r = tcpmc::commands::check::check(&base(), &all, 2, false);
     assert!(r.complete);
     assert_eq!(
         (r.stats.unique_states, r.stats.states_cut, r.stats.depth),
@@ -185,7 +185,7 @@ fn rst_seq_zero_anywhere_resets_a_simultaneous_open() {
     assert_eq!(shortest(&cfg, "no-assassination"), Some(5));
     assert_eq!(shortest(&cfg, "no-ghost-connection"), Some(6));
     assert_eq!(shortest(&cfg, "normal-close-never-reset"), Some(7));
-    let r = tcpmc::run::check(&cfg, &[prop("no-stale-segment-accepted")], 2, true);
+    let r = tcpmc::commands::check::check(&cfg, &[prop("no-stale-segment-accepted")], 2, true);
     let steps: Vec<&str> = r.verdicts[0]
         .steps
         .as_ref()
@@ -307,7 +307,7 @@ fn coverage_reports_an_unreachable_state() {
         .iter()
         .map(|n| prop(n))
         .collect();
-    let r = tcpmc::run::check(&cfg, &goals, 2, false);
+    let r = tcpmc::commands::check::check(&cfg, &goals, 2, false);
     let got: Vec<VerdictKind> = r.verdicts.iter().map(|v| v.verdict).collect();
     assert_eq!(
         got,

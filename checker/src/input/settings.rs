@@ -1,21 +1,11 @@
-//! Builds the configuration of a check: defaults, then a configuration file (TOML or JSON), then
-//! field flags. Every failure is one line naming what is wrong.
+//! Builds the configuration of a command: defaults, then a configuration file (TOML or JSON), then
+//! named variants, then field flags. Every failure is one line naming what is wrong.
 
+use crate::input::error::InputError;
+use crate::input::variant::variant_fields;
 use serde_json::{Map, Value};
 use std::path::Path;
 use tcpmc_model::Config;
-
-/// A bad input: printed as one line, exit status 2.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError(pub String);
-
-impl std::fmt::Display for InputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for InputError {}
 
 /// Reads a configuration file; the format follows the extension (`.toml` or `.json`).
 pub fn load_file(path: &Path) -> Result<Config, InputError> {
@@ -80,9 +70,24 @@ pub fn build(
         None => Config::default(),
     };
     if let Some(spec) = variant {
-        cfg = crate::variant::apply_variants(cfg, spec)?;
+        cfg = apply_variants(cfg, spec)?;
     }
     apply(cfg, overrides)
+}
+
+/// The configuration a variant list stands for, on top of `base`.
+pub fn apply_variants(base: Config, spec: &str) -> Result<Config, InputError> {
+    let fields = variant_fields(spec)?;
+    let refs: Vec<(&str, Value)> = fields
+        .iter()
+        .map(|(f, v)| (f.as_str(), v.clone()))
+        .collect();
+    apply(base, &refs)
+}
+
+/// The configuration a variant list stands for, on top of the defaults.
+pub fn variant_config(spec: &str) -> Result<Config, InputError> {
+    apply_variants(Config::default(), spec)
 }
 
 /// The flags that reproduce `cfg` from the defaults, in field order.
@@ -107,6 +112,8 @@ pub fn flags_from_default(cfg: &Config) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::variant::VARIANTS;
+    use tcpmc_model::config::RstInTimeWait;
 
     #[test]
     fn overrides_are_validated_with_the_flag_name() {
@@ -125,5 +132,50 @@ mod tests {
         )
         .unwrap();
         assert_eq!(flags_from_default(&cfg), vec!["--time-wait 0", "--isn any"]);
+    }
+
+    // The variant lists (`variant.rs`) as configurations.
+
+    #[test]
+    fn a_base_and_modifiers_combine() {
+        let c = variant_config("linux,rfc1337").unwrap();
+        assert_eq!(
+            (c.msl, c.time_wait, c.rst_in_time_wait),
+            (1, Some(2), RstInTimeWait::Ignore)
+        );
+    }
+
+    #[test]
+    fn incompatible_variants_are_refused() {
+        let e = variant_config("rfc9293,linux").unwrap_err();
+        assert_eq!(
+            e.0,
+            "variants rfc9293 and linux are incompatible: both describe a whole stack"
+        );
+        let e = variant_config("no-time-wait,short-time-wait").unwrap_err();
+        assert_eq!(
+            e.0,
+            "variants no-time-wait and short-time-wait are incompatible: they set time_wait to 0 and 1"
+        );
+        assert!(variant_config("nope")
+            .unwrap_err()
+            .0
+            .contains("unknown variant 'nope'"));
+    }
+
+    #[test]
+    fn short_time_wait_takes_its_length() {
+        assert_eq!(
+            variant_config("short-time-wait=3").unwrap().time_wait,
+            Some(3)
+        );
+        assert!(variant_config("no-time-wait=3").is_err());
+    }
+
+    #[test]
+    fn every_variant_alone_is_a_valid_configuration() {
+        for v in VARIANTS {
+            assert!(variant_config(v.name).is_ok(), "{}", v.name);
+        }
     }
 }

@@ -1,7 +1,10 @@
 //! `tcpmc replay FILE`: walks a scenario through the model and prints each step with the state
 //! after it, ending with `OK`, or names the first step that cannot be taken.
 
-use crate::scenario_file::Scenario;
+use crate::input::cli::ReplayArgs;
+use crate::input::error::InputError;
+use crate::input::scenario_file::{self, Scenario};
+use std::process::ExitCode;
 use tcpmc_model::config::MAX_NET;
 use tcpmc_model::replay::{replay, Taken};
 use tcpmc_model::step::{Step, Stuck};
@@ -97,4 +100,16 @@ fn indent(s: &State) -> String {
         .lines()
         .map(|l| format!("    {}\n", l.trim_end()))
         .collect()
+}
+
+/// `tcpmc replay FILE`: exit status 0 when every step ran, 1 when one could not.
+pub fn replay_command(args: &ReplayArgs) -> Result<ExitCode, InputError> {
+    let scenario = scenario_file::load(&args.file)?;
+    let outcome = run(&scenario);
+    print!("{}", outcome.text);
+    Ok(if outcome.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -5,8 +5,8 @@
 //! file (a `config max_in_flight=N` line) or its variant sets it, a scenario runs with the largest
 //! bound the model allows, [`MAX_NET`].
 
-use crate::settings::{self, InputError};
-use crate::variant::apply_variants;
+use crate::input::error::InputError;
+use crate::input::settings::{self, apply_variants};
 use serde_json::Value;
 use std::path::Path;
 use tcpmc_model::config::MAX_NET;

@@ -3,16 +3,21 @@
 //! Independent runs use all cores (each run single-threaded); the results are collected by run
 //! index, so the matrix is the same whatever finishes first.
 
-use crate::run::{check_with, Options};
-use crate::settings::InputError;
+use crate::commands::check::{check_with, fairness, Options};
+use crate::commands::common::{create_out_dir, jobs, select_properties};
+use crate::commands::pictures;
+use crate::input::cli::{MinimizeArgs, SharedArgs, SweepArgs};
+use crate::input::error::InputError;
+use crate::input::settings;
 use serde::Serialize;
 use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use tcpmc_model::Config;
-use tcpmc_properties::PropertyDef;
+use tcpmc_properties::{Kind, PropertyDef};
 use tcpmc_reports::{CheckReport, VerdictKind};
 
 /// One integer field and the values to try.
@@ -130,7 +135,7 @@ pub fn plan(
             for (f, v) in combo {
                 all.push((f.as_str(), Value::from(*v)));
             }
-            let config = crate::settings::build(file, Some(&spec), &all)
+            let config = settings::build(file, Some(&spec), &all)
                 .map_err(|e| InputError(format!("{}: {e}", variant)))?;
             runs.push(Run {
                 variant: spec.clone(),
@@ -197,7 +202,7 @@ pub fn rows(
         let dir: Option<PathBuf> = out.map(|o| o.join(run.slug()));
         if let Some(d) = &dir {
             if r.violated() {
-                crate::pictures::write_report_files(r, d)?;
+                pictures::write_report_files(r, d)?;
             }
         }
         let cells = r
@@ -286,6 +291,159 @@ pub fn smallest_safe(trials: &[Trial]) -> (Option<u8>, bool) {
         None => trials.iter().all(|t| !t.holds),
     };
     (smallest, monotone)
+}
+
+/// The options of each check in a sweep or minimization: one thread per check (the runs are
+/// spread over the jobs), every state explored, and the fairness the flags ask for.
+fn options(shared: &SharedArgs) -> Options {
+    Options {
+        threads: 1,
+        stop_early: false,
+        fairness: fairness(shared.fair_delivery, shared.fair_app),
+        ..Options::default()
+    }
+}
+
+/// `tcpmc sweep`: the matrix variant × property.
+pub fn sweep_command(args: &SweepArgs) -> Result<ExitCode, InputError> {
+    let params = args
+        .param
+        .iter()
+        .map(|p| parse_param(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let props = select_properties(&args.properties, |p| p.kind == Kind::Invariant)?;
+    let overrides = args.shared.fields.overrides();
+    let runs = plan(
+        args.shared.config.as_deref(),
+        &args.variants,
+        &params,
+        &overrides,
+    )?;
+    if let Some(dir) = &args.out {
+        create_out_dir(dir)?;
+    }
+    let reports = run_all(&runs, &props, options(&args.shared), jobs(args.jobs)?, true);
+    let rows = rows(&runs, &reports, args.out.as_deref())?;
+    let md = markdown(&rows);
+    let json = serde_json::to_string_pretty(&rows)
+        .map_err(|e| InputError(format!("cannot encode the matrix: {e}")))?;
+    if let Some(dir) = &args.out {
+        for (name, text) in [("sweep.md", &md), ("sweep.json", &json)] {
+            std::fs::write(dir.join(name), text).map_err(|e| {
+                InputError(format!("cannot write {}: {e}", dir.join(name).display()))
+            })?;
+        }
+    }
+    if args.json {
+        println!("{json}");
+    } else {
+        print!("{md}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tcpmc minimize`: the smallest value of a parameter for which the properties hold.
+pub fn minimize_command(args: &MinimizeArgs) -> Result<ExitCode, InputError> {
+    let field = args.param.replace('-', "_");
+    check_integer_field(&field)?;
+    if args.from > args.to {
+        return Err(InputError(format!(
+            "--from {} is above --to {}",
+            args.from, args.to
+        )));
+    }
+    let props = select_properties(&args.properties, |p| p.kind == Kind::Invariant)?;
+    let param = Param {
+        field: field.clone(),
+        values: (args.from..=args.to).collect(),
+    };
+    let variant = args.variant.clone().unwrap_or_else(|| "baseline".into());
+    let overrides = args.shared.fields.overrides();
+    let runs = plan(
+        args.shared.config.as_deref(),
+        &[variant],
+        &[param],
+        &overrides,
+    )?;
+    let reports = run_all(&runs, &props, options(&args.shared), jobs(args.jobs)?, true);
+    let trials: Vec<Trial> = runs
+        .iter()
+        .zip(&reports)
+        .map(|(r, rep)| Trial {
+            value: r.params[0].1,
+            holds: !rep.violated(),
+        })
+        .collect();
+    for (t, rep) in trials.iter().zip(&reports) {
+        let broken: Vec<String> = rep
+            .verdicts
+            .iter()
+            .filter(|v| v.verdict == VerdictKind::Violated)
+            .map(|v| {
+                format!(
+                    "{} ({})",
+                    v.name,
+                    v.steps.as_ref().map_or(0, |s| s.len() - 1)
+                )
+            })
+            .collect();
+        let verdict = if t.holds {
+            "HOLDS".to_string()
+        } else {
+            format!("VIOLATED: {}", broken.join(", "))
+        };
+        println!("{field}={:<3} {verdict}", t.value);
+    }
+    let (smallest, monotone) = smallest_safe(&trials);
+    if !monotone {
+        let odd: Vec<String> = trials
+            .iter()
+            .filter(|t| t.holds && smallest.is_none_or(|s| t.value < s))
+            .map(|t| t.value.to_string())
+            .collect();
+        println!(
+            "not monotone: the properties also hold at {field}={} below the threshold",
+            odd.join(",")
+        );
+    }
+    match smallest {
+        None => {
+            println!(
+                "no value of {field} in {}..={} makes the properties hold",
+                args.from, args.to
+            );
+            Ok(ExitCode::from(1))
+        }
+        Some(v) if v == args.from => {
+            println!("smallest {field}: {v} (the properties hold from the start of the range)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(v) => {
+            println!("smallest {field}: {v}");
+            let below = &reports[(v - args.from - 1) as usize];
+            if let Some(viol) = below
+                .verdicts
+                .iter()
+                .filter(|x| x.verdict == VerdictKind::Violated)
+                .min_by_key(|x| x.steps.as_ref().map_or(usize::MAX, |s| s.len()))
+            {
+                println!(
+                    "\nat {field}={}: VIOLATED {} — {}",
+                    v - 1,
+                    viol.name,
+                    viol.description
+                );
+                print!(
+                    "{}",
+                    tcpmc_reports::text::lasso(
+                        viol.steps.as_deref().unwrap_or(&[]),
+                        viol.loop_start
+                    )
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,19 @@
-//! Runs a check: safety and coverage by the breadth-first engine, liveness on the explicit graph,
+//! `tcpmc check`: safety and coverage by the BFS or DFS engine, liveness on the explicit graph,
 //! all turned into one report.
 
-use crate::engine::{self, Goals};
-use crate::graph::{self, StateGraph};
-use crate::liveness::{self, Fairness, Lasso};
+use crate::commands::common::{count, create_out_dir, select_properties};
+use crate::commands::pictures;
+use crate::input::cli::{CheckArgs, Search};
+use crate::input::error::InputError;
+use crate::search::bfs::{self, Outcome};
+use crate::search::dfs;
+use crate::search::goals::{Goals, Trace};
+use crate::search::graph::{self, StateGraph};
+use crate::search::liveness::{self, Fairness, Lasso};
+use std::process::ExitCode;
 use tcpmc_model::tcp_state::TcpState;
 use tcpmc_model::{Action, Config, Side, State, TcpModel};
-use tcpmc_properties::{Kind, PropertyDef};
+use tcpmc_properties::{registry, Kind, PropertyDef};
 use tcpmc_reports::report::steps;
 use tcpmc_reports::{CheckReport, GraphStats, Stats, Verdict, VerdictKind};
 
@@ -20,28 +27,6 @@ impl Goals<TcpModel> for Selected {
 
     fn discovered(&self, model: &TcpModel, index: usize, state: &State) -> bool {
         self.0[index].discovered_by(&model.cfg, state)
-    }
-}
-
-/// How the safety search runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Search {
-    /// Breadth-first, multi-threaded: every trace is a shortest one.
-    #[default]
-    Bfs,
-    /// Depth-first, single-threaded, fingerprints only: least memory; traces are not shortest.
-    Dfs,
-    /// DFS for the verdicts, then BFS only for the properties it discovered (shortest traces).
-    Auto,
-}
-
-impl Search {
-    pub fn name(self) -> &'static str {
-        match self {
-            Search::Bfs => "bfs",
-            Search::Dfs => "dfs",
-            Search::Auto => "auto",
-        }
     }
 }
 
@@ -69,7 +54,7 @@ impl Default for Options {
 /// Weak fairness on time always; strong fairness on delivery and weak fairness on the
 /// applications' close when asked.
 pub fn fairness(delivery: bool, app: bool) -> Fairness {
-    use crate::graph::class::*;
+    use crate::search::graph::class::*;
     Fairness {
         weak: TICK | if app { CLOSE_A | CLOSE_B } else { 0 },
         strong: if delivery { DELIVER_ALL } else { 0 },
@@ -78,7 +63,7 @@ pub fn fairness(delivery: bool, app: bool) -> Fairness {
 
 /// The fairness in words, as every liveness verdict states it.
 pub fn describe_fairness(f: Fairness) -> String {
-    use crate::graph::class::*;
+    use crate::search::graph::class::*;
     let mut parts = vec!["weak fairness of time (ticks and expired timers)".to_string()];
     if f.strong & DELIVER_ALL != 0 {
         parts.push(
@@ -261,7 +246,7 @@ pub fn check_with(cfg: &Config, props: &[&'static PropertyDef], opts: Options) -
         .filter_map(|p| by_name.remove(p.name))
         .collect();
     let mut replay = vec!["tcpmc check".to_string()];
-    replay.extend(crate::settings::flags_from_default(cfg));
+    replay.extend(crate::input::settings::flags_from_default(cfg));
     if opts.fairness.strong != 0 {
         replay.push("--fair-delivery".into());
     }
@@ -313,7 +298,7 @@ struct SafetyOutcome {
     depth: usize,
     seconds: f64,
     complete: bool,
-    discoveries: Vec<Option<engine::Trace<TcpModel>>>,
+    discoveries: Vec<Option<Trace<TcpModel>>>,
     search: &'static str,
     table_bytes: u64,
 }
@@ -347,7 +332,7 @@ fn safety_from_graph(model: &TcpModel, g: &StateGraph, goals: &Selected) -> Safe
                     cycle: Vec::new(),
                 };
                 let (states, actions) = lasso_trace(model, g, &l);
-                engine::Trace { states, actions }
+                Trace { states, actions }
             })
         })
         .collect();
@@ -368,7 +353,7 @@ fn safety_from_graph(model: &TcpModel, g: &StateGraph, goals: &Selected) -> Safe
 /// memory; only if it discovered something (a violation, a reached goal) does a BFS, limited to
 /// those properties and stopping once they are discovered, produce the shortest traces.
 fn safety_search(model: &TcpModel, goals: &Selected, opts: Options) -> SafetyOutcome {
-    let from_bfs = |o: engine::Outcome<TcpModel>| SafetyOutcome {
+    let from_bfs = |o: Outcome<TcpModel>| SafetyOutcome {
         unique: o.unique,
         generated: o.generated,
         cut: o.cut,
@@ -380,9 +365,9 @@ fn safety_search(model: &TcpModel, goals: &Selected, opts: Options) -> SafetyOut
         table_bytes: o.table_bytes,
     };
     match opts.search {
-        Search::Bfs => from_bfs(engine::bfs(model, goals, opts.threads, opts.stop_early)),
+        Search::Bfs => from_bfs(bfs::bfs(model, goals, opts.threads, opts.stop_early)),
         Search::Dfs | Search::Auto => {
-            let d = engine::dfs(model, goals, opts.stop_early);
+            let d = dfs::dfs(model, goals, opts.stop_early);
             let mut out = SafetyOutcome {
                 unique: d.unique,
                 generated: d.generated,
@@ -400,7 +385,7 @@ fn safety_search(model: &TcpModel, goals: &Selected, opts: Options) -> SafetyOut
                     .collect();
                 if !found.is_empty() {
                     let sub = Selected(found.iter().map(|&i| goals.0[i]).collect());
-                    let mut b = engine::bfs(model, &sub, opts.threads, true);
+                    let mut b = bfs::bfs(model, &sub, opts.threads, true);
                     for (k, &i) in found.iter().enumerate() {
                         out.discoveries[i] = b.discoveries[k].take();
                     }
@@ -458,4 +443,48 @@ fn lasso_trace(model: &TcpModel, g: &StateGraph, l: &Lasso) -> (Vec<State>, Vec<
         states.push(target);
     }
     (states, actions)
+}
+
+/// `tcpmc check`: the report on stdout (text or JSON); exit status 1 when a property is
+/// violated.
+pub fn check_command(args: &CheckArgs) -> Result<ExitCode, InputError> {
+    if args.list {
+        for p in registry() {
+            let kind = match p.kind {
+                Kind::Invariant => "invariant",
+                Kind::Reachability => "coverage",
+                Kind::Terminates(_) => "liveness",
+            };
+            println!("{:<32} {:<10} {}", p.name, kind, p.description);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cfg = args.cfg.build()?;
+    let props = select_properties(&args.properties, |_| true)?;
+    let threads = count("threads", args.threads)?;
+    if let Some(dir) = &args.out {
+        create_out_dir(dir)?;
+    }
+    let opts = Options {
+        threads,
+        search: args.search,
+        stop_early: args.stop_early,
+        fairness: fairness(args.fair_delivery, args.fair_app),
+    };
+    let report = check_with(&cfg, &props, opts);
+    if let Some(dir) = &args.out {
+        pictures::write_report_files(&report, dir)?;
+    }
+    if args.json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| InputError(format!("cannot encode the report: {e}")))?;
+        println!("{text}");
+    } else {
+        print!("{}", tcpmc_reports::text::render(&report));
+    }
+    Ok(if report.violated() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

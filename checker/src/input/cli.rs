@@ -1,5 +1,6 @@
-//! The command line: `tcpmc check` and its flags.
+//! The command line (clap): every subcommand, its flags and the values they take.
 
+use crate::input::error::InputError;
 use clap::{Args, Parser, Subcommand};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -133,7 +134,7 @@ pub struct BenchArgs {
 #[derive(Args, Debug)]
 pub struct BenchRunArgs {
     #[arg(long, value_enum)]
-    pub mode: crate::bench::Mode,
+    pub mode: Mode,
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
     /// The configuration as JSON.
@@ -155,11 +156,11 @@ pub struct ReplayArgs {
 #[derive(Args, Debug)]
 pub struct TableArgs {
     /// The variants whose rules to tabulate (comma-separated; `tcpmc variants` lists them).
-    #[arg(long, value_name = "V", default_value = crate::variant::BASELINE)]
+    #[arg(long, value_name = "V", default_value = crate::input::variant::BASELINE)]
     pub variant: String,
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
-    pub format: crate::table::Format,
+    pub format: Format,
 }
 
 /// Default bound of `tcpmc graph`: beyond a few thousand nodes Graphviz layouts are unreadable.
@@ -203,7 +204,7 @@ pub struct CheckArgs {
     /// Safety search: bfs (multi-threaded, shortest traces), dfs (single-threaded, least memory,
     /// traces not shortest) or auto (dfs for the verdicts, bfs only for the shortest traces).
     #[arg(long, value_enum, value_name = "S", default_value = "bfs")]
-    pub search: crate::run::Search,
+    pub search: Search,
 
     /// Print the report as JSON instead of text.
     #[arg(long)]
@@ -252,8 +253,8 @@ pub struct ConfigArgs {
 
 impl ConfigArgs {
     /// The validated configuration.
-    pub fn build(&self) -> Result<tcpmc_model::Config, crate::settings::InputError> {
-        crate::settings::build(
+    pub fn build(&self) -> Result<tcpmc_model::Config, InputError> {
+        crate::input::settings::build(
             self.config.as_deref(),
             self.variant.as_deref(),
             &self.fields.overrides(),
@@ -346,57 +347,44 @@ pub struct SharedArgs {
     pub fields: FieldFlags,
 }
 
-impl SharedArgs {
-    /// The options of each check in a sweep or minimization: one thread per check (the runs are
-    /// spread over the jobs), every state explored, and the fairness the flags ask for.
-    pub fn options(&self) -> crate::run::Options {
-        crate::run::Options {
-            threads: 1,
-            stop_early: false,
-            fairness: crate::run::fairness(self.fair_delivery, self.fair_app),
-            ..crate::run::Options::default()
-        }
-    }
-}
-
 /// One flag per configuration field.
 #[derive(Args, Debug, Default)]
 #[command(next_help_heading = "Model (defaults: the baseline)")]
 pub struct FieldFlags {
-    /// Maximum segment lifetime in ticks: a segment dies when its age reaches MSL [default: 1]
+    /// Maximum segment lifetime in ticks: a segment dies when its age reaches MSL [default: 1] [range: 1..=8]
     #[arg(long, value_name = "TICKS")]
     pub msl: Option<u8>,
-    /// TIME-WAIT length in ticks (RFC 9293 MUST-13) [default: 2·msl]
+    /// TIME-WAIT length in ticks (RFC 9293 MUST-13) [default: 2·msl] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
     pub time_wait: Option<u8>,
-    /// Number of values of the modular sequence space [default: 8]
+    /// Number of values of the modular sequence space [default: 8] [range: 4..=64]
     #[arg(long, value_name = "N")]
     pub seq_space: Option<u8>,
-    /// Fixed receive window RCV.WND, at most seq_space/2 [default: 2]
+    /// Fixed receive window RCV.WND [default: 2] [range: 1..=seq_space/2]
     #[arg(long, value_name = "N")]
     pub window: Option<u8>,
-    /// Bound on segments in flight [default: 3]
+    /// Bound on segments in flight [default: 3] [range: 1..=6]
     #[arg(long, value_name = "N")]
     pub max_in_flight: Option<u8>,
-    /// Connections that may be opened on the 4-tuple [default: 2]
+    /// Connections that may be opened on the 4-tuple [default: 2] [range: 1..=7]
     #[arg(long, value_name = "N")]
     pub incarnations: Option<u8>,
-    /// One-byte data segments A may send per connection [default: 1]
+    /// One-byte data segments A may send per connection [default: 1] [range: 0..=3]
     #[arg(long, value_name = "N")]
     pub data_a: Option<u8>,
-    /// One-byte data segments B may send per connection [default: 1]
+    /// One-byte data segments B may send per connection [default: 1] [range: 0..=3]
     #[arg(long, value_name = "N")]
     pub data_b: Option<u8>,
-    /// Retransmissions before the connection is given up (R2) [default: 1]
+    /// Retransmissions before the connection is given up (R2) [default: 1] [range: 0..=8]
     #[arg(long, value_name = "N")]
     pub retries: Option<u8>,
-    /// Retransmission timeout in ticks [default: 1]
+    /// Retransmission timeout in ticks [default: 1] [range: 1..=16]
     #[arg(long, value_name = "TICKS")]
     pub rto: Option<u8>,
     /// Retransmit forever, with no R2 limit [default: false]
     #[arg(long, value_name = "BOOL")]
     pub unlimited_retransmissions: Option<bool>,
-    /// Ticks an orphaned FIN-WAIT-2 waits for the peer's FIN, Linux tcp_fin_timeout (0 = forever, as RFC 9293) [default: 2]
+    /// Ticks an orphaned FIN-WAIT-2 waits for the peer's FIN, Linux tcp_fin_timeout (0 = forever, as RFC 9293) [default: 2] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
     pub fin_wait_2_timeout: Option<u8>,
     /// A host fault that may happen once per run: none, down (stops answering) or crash (reboots with no memory) [default: none]
@@ -408,10 +396,10 @@ pub struct FieldFlags {
     /// The network may duplicate segments [default: false]
     #[arg(long, value_name = "BOOL")]
     pub duplication: Option<bool>,
-    /// Ticks without choosing an ISS after an abnormal end (0 = none) [default: 2·msl]
+    /// Ticks without choosing an ISS after an abnormal end (0 = none) [default: 2·msl] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
     pub quiet_time: Option<u8>,
-    /// Ticks the passive closer waits after LAST-ACK before a new ISS [default: 0]
+    /// Ticks the passive closer waits after LAST-ACK before a new ISS [default: 0] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
     pub passive_close_wait: Option<u8>,
     /// A valid RST in TIME-WAIT: honor (RFC 9293) or ignore (RFC 1337 F1) [default: ignore]
@@ -441,7 +429,7 @@ pub struct FieldFlags {
     /// ISN of a new incarnation: any, forward (after the previous ISS) or ahead (beyond every number used) [default: ahead]
     #[arg(long, value_name = "POLICY", value_parser = ["any", "forward", "ahead"])]
     pub isn: Option<String>,
-    /// ISS values forward/ahead may choose beyond the previous range [default: 1]
+    /// ISS values forward/ahead may choose beyond the previous range [default: 1] [range: 1..=seq_space/2]
     #[arg(long, value_name = "N")]
     pub isn_choices: Option<u8>,
     /// An in-window SYN in TIME-WAIT: challenge-ack (RFC 9293) or reset (RFC 793) [default: challenge-ack]
@@ -471,7 +459,7 @@ pub struct FieldFlags {
     /// A may open passively (listen) [default: true]
     #[arg(long, value_name = "BOOL")]
     pub a_listens: Option<bool>,
-    /// B may open actively (connect) [default: true]
+    /// B may open actively (connect); false needs --a-listens false [default: true]
     #[arg(long, value_name = "BOOL")]
     pub b_connects: Option<bool>,
 }
@@ -525,5 +513,62 @@ impl FieldFlags {
             b_connects
         );
         out
+    }
+}
+
+// The values of the flags that choose a way of working (`--search`, `--format`, `bench-run
+// --mode`): defined here, with the flags, and used by the commands.
+
+/// How the safety search runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Search {
+    /// Breadth-first, multi-threaded: every trace is a shortest one.
+    #[default]
+    Bfs,
+    /// Depth-first, single-threaded, fingerprints only: least memory; traces are not shortest.
+    Dfs,
+    /// DFS for the verdicts, then BFS only for the properties it discovered (shortest traces).
+    Auto,
+}
+
+impl Search {
+    pub fn name(self) -> &'static str {
+        match self {
+            Search::Bfs => "bfs",
+            Search::Dfs => "dfs",
+            Search::Auto => "auto",
+        }
+    }
+}
+
+/// Output formats of `tcpmc table`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A Markdown table.
+    Md,
+    /// Comma-separated values (RFC 4180 quoting), with a header line.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
+/// What one child of `tcpmc bench` measures (`tcpmc bench-run --mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Safety and coverage by the breadth-first engine.
+    Bfs,
+    /// Safety and coverage by the depth-first engine.
+    Dfs,
+    /// The explicit graph for liveness (build only).
+    Graph,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Bfs => "bfs",
+            Mode::Dfs => "dfs",
+            Mode::Graph => "graph",
+        }
     }
 }

@@ -1,7 +1,8 @@
-//! The explicit reachable state graph, for liveness (DESIGN §4): every state, and for every
-//! (state, successor) pair the fairness classes of the actions between them, in a petgraph `Csr`.
+//! The explicit reachable state graph, for liveness (docs/model.md, "Liveness and fairness"):
+//! every state, and for every (state, successor) pair the fairness classes of the actions between
+//! them, in a petgraph `Csr`.
 
-use crate::engine::{fingerprint, FingerprintMap};
+use crate::search::fingerprint::{fingerprint, FingerprintMap};
 use petgraph::csr::Csr;
 use petgraph::Directed;
 use stateright::Model;

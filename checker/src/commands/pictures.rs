@@ -1,9 +1,11 @@
 //! The picture-making commands: `check --out DIR`, `diagram` and `graph`. Each failure is one
 //! line (an [`InputError`]), exit status 2.
 
-use crate::explore::{explore, TooManyStates, Visit};
-use crate::settings::InputError;
+use crate::input::cli::{DiagramArgs, GraphArgs};
+use crate::input::error::InputError;
+use crate::search::visit::{explore, TooManyStates, Visit};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use tcpmc_model::system::describe;
 use tcpmc_model::{Config, TcpModel};
 use tcpmc_properties::{registry, Kind};
@@ -29,6 +31,20 @@ pub fn write_report_files(report: &CheckReport, dir: &Path) -> Result<Vec<PathBu
         eprintln!("{DOT_MISSING}");
     }
     Ok(written)
+}
+
+/// `tcpmc diagram`: builds the configuration and draws it.
+pub fn diagram_command(args: &DiagramArgs) -> Result<ExitCode, InputError> {
+    let cfg = args.cfg.build()?;
+    diagram(&cfg, args.out.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tcpmc graph`: builds the configuration and writes its state space.
+pub fn graph_command(args: &GraphArgs) -> Result<ExitCode, InputError> {
+    let cfg = args.cfg.build()?;
+    graph(&cfg, &args.out, args.max_states)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `tcpmc diagram`: explores everything and projects it onto each endpoint.

@@ -1,4 +1,4 @@
-//! Leads-to checking with fairness on an explicit graph (DESIGN §4).
+//! Leads-to checking with fairness on an explicit graph (docs/model.md, "Liveness and fairness").
 //!
 //! "Whenever P, eventually Q" fails iff from some reachable P∧¬Q state a path that stays in ¬Q
 //! reaches a *fair* cycle that stays in ¬Q. A state also has an implicit stutter step: staying in
@@ -13,7 +13,7 @@
 //! states enabling it. stateright 0.31's `eventually` looks only at terminal states and so misses
 //! every cyclic violation; this check exists for that reason.
 
-use crate::graph::Graph;
+use crate::search::graph::Graph;
 use std::collections::{HashMap, VecDeque};
 
 /// Which classes must be treated fairly.
@@ -404,7 +404,7 @@ fn cycle_through(g: &Graph, fc: &FairComponent, entry: u32) -> Vec<CycleEdge> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::class::*;
+    use crate::search::graph::class::*;
 
     /// A hand-built graph: edges (from, to, class); `enabled` derived from the edges plus `extra`.
     fn graph(n: usize, edges: &[(u32, u32, u16)], extra: &[(u32, u16)]) -> Graph {

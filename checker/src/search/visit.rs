@@ -1,9 +1,9 @@
 //! A plain single-threaded BFS that hands every reachable state and every transition to a
 //! visitor: what the pictures (`tcpmc diagram`, `tcpmc graph`) need and the counting search
-//! ([`crate::engine::bfs`]) does not keep. States are numbered in discovery order, which is
+//! ([`super::bfs::bfs`]) does not keep. States are numbered in discovery order, which is
 //! fixed by the model's action order, so the pictures are the same on every run.
 
-use crate::engine::fingerprint;
+use crate::search::fingerprint::fingerprint;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 

@@ -1,19 +1,11 @@
 //! `tcpmc table`: renders the reaction table (`tcpmc_model::reaction`) as Markdown, CSV or JSON.
 //! The rows come from the model; this file only formats them, deterministically.
 
-use crate::settings::InputError;
+use crate::input::cli::{Format, TableArgs};
+use crate::input::error::InputError;
+use crate::input::settings::variant_config;
+use std::process::ExitCode;
 use tcpmc_model::reaction::Reaction;
-
-/// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A Markdown table.
-    Md,
-    /// Comma-separated values (RFC 4180 quoting), with a header line.
-    Csv,
-    /// A JSON array of objects.
-    Json,
-}
 
 const HEADER: [&str; 9] = [
     "state",
@@ -82,4 +74,12 @@ fn csv(rows: &[Reaction]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `tcpmc table`: the reaction table of a variant list on stdout.
+pub fn table_command(args: &TableArgs) -> Result<ExitCode, InputError> {
+    let cfg = variant_config(&args.variant)?;
+    let rows = tcpmc_model::reaction::table(&cfg);
+    print!("{}", render(&rows, args.format)?);
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,11 +4,10 @@
 //! (`rfc1337`, `no-time-wait`, `timestamps`, …) changes one behaviour. `--variant A,B` applies at
 //! most one base, then the modifiers; two modifiers that set one field to different values are
 //! incompatible, and so are two bases. Every command that takes a variant goes through
-//! [`variant_config`].
+//! [`crate::input::settings::variant_config`].
 
-use crate::settings::InputError;
+use crate::input::error::InputError;
 use serde_json::Value;
-use tcpmc_model::Config;
 
 /// The default configuration's name.
 pub const BASELINE: &str = "baseline";
@@ -252,68 +251,4 @@ pub fn variant_fields(spec: &str) -> Result<Vec<(String, Value)>, InputError> {
         out.push((f, val));
     }
     Ok(out)
-}
-
-/// The configuration a variant list stands for, on top of `base`.
-pub fn apply_variants(base: Config, spec: &str) -> Result<Config, InputError> {
-    let fields = variant_fields(spec)?;
-    let refs: Vec<(&str, Value)> = fields
-        .iter()
-        .map(|(f, v)| (f.as_str(), v.clone()))
-        .collect();
-    crate::settings::apply(base, &refs)
-}
-
-/// The configuration a variant list stands for, on top of the defaults.
-pub fn variant_config(spec: &str) -> Result<Config, InputError> {
-    apply_variants(Config::default(), spec)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tcpmc_model::config::RstInTimeWait;
-
-    #[test]
-    fn a_base_and_modifiers_combine() {
-        let c = variant_config("linux,rfc1337").unwrap();
-        assert_eq!(
-            (c.msl, c.time_wait, c.rst_in_time_wait),
-            (1, Some(2), RstInTimeWait::Ignore)
-        );
-    }
-
-    #[test]
-    fn incompatible_variants_are_refused() {
-        let e = variant_config("rfc9293,linux").unwrap_err();
-        assert_eq!(
-            e.0,
-            "variants rfc9293 and linux are incompatible: both describe a whole stack"
-        );
-        let e = variant_config("no-time-wait,short-time-wait").unwrap_err();
-        assert_eq!(
-            e.0,
-            "variants no-time-wait and short-time-wait are incompatible: they set time_wait to 0 and 1"
-        );
-        assert!(variant_config("nope")
-            .unwrap_err()
-            .0
-            .contains("unknown variant 'nope'"));
-    }
-
-    #[test]
-    fn short_time_wait_takes_its_length() {
-        assert_eq!(
-            variant_config("short-time-wait=3").unwrap().time_wait,
-            Some(3)
-        );
-        assert!(variant_config("no-time-wait=3").is_err());
-    }
-
-    #[test]
-    fn every_variant_alone_is_a_valid_configuration() {
-        for v in VARIANTS {
-            assert!(variant_config(v.name).is_ok(), "{}", v.name);
-        }
-    }
 }

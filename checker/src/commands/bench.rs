@@ -8,34 +8,16 @@
 //! (`RUSAGE_CHILDREN` is a maximum over all children, so it cannot separate runs). It includes the
 //! process's fixed overhead (binary, stacks, a few MB), which matters only for tiny runs.
 
-use crate::run::{self, Options, Search};
+use crate::commands::check::{self, Options};
+use crate::input::cli::{BenchArgs, BenchRunArgs, Mode, Search};
+use crate::input::error::InputError;
+use crate::search::graph;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
-use std::process::Command;
+use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 use tcpmc_model::{Config, TcpModel};
 use tcpmc_properties::{registry, PropertyDef};
-
-/// What one child measures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Mode {
-    /// Safety and coverage by the breadth-first engine.
-    Bfs,
-    /// Safety and coverage by the depth-first engine.
-    Dfs,
-    /// The explicit graph for liveness (build only).
-    Graph,
-}
-
-impl Mode {
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Bfs => "bfs",
-            Mode::Dfs => "dfs",
-            Mode::Graph => "graph",
-        }
-    }
-}
 
 /// What a child reports (one JSON line on stdout).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -75,7 +57,7 @@ pub fn measure(cfg: &Config, mode: Mode, threads: usize) -> Measurement {
                 },
                 ..Options::default()
             };
-            let r = run::check_with(cfg, &state_properties(), opts);
+            let r = check::check_with(cfg, &state_properties(), opts);
             Measurement {
                 unique: r.stats.unique_states,
                 generated: r.stats.generated_states,
@@ -98,7 +80,7 @@ pub fn measure(cfg: &Config, mode: Mode, threads: usize) -> Measurement {
             }
         }
         Mode::Graph => {
-            let g = crate::graph::build(&TcpModel::new(cfg.clone()), threads);
+            let g = graph::build(&TcpModel::new(cfg.clone()), threads);
             Measurement {
                 unique: g.states.len() as u64,
                 generated: 0,
@@ -510,4 +492,45 @@ pub fn consistency(rows: &[Row]) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// `tcpmc bench`: the ladder's table on stdout (and in `--out`); exit status 1 when the counts
+/// of two runs of one configuration disagree.
+pub fn bench_command(args: &BenchArgs) -> Result<ExitCode, InputError> {
+    let rungs = ladder(&args.ladder)
+        .ok_or_else(|| InputError(format!("unknown ladder '{}'", args.ladder)))?;
+    if args.threads.contains(&0) {
+        return Err(InputError("--threads must be at least 1".into()));
+    }
+    let timeout = Duration::from_secs(args.timeout);
+    eprintln!("{}", HEADER);
+    let rows = run_ladder(&rungs, &args.threads, timeout, |r| {
+        eprintln!("{}", render_row(r))
+    })
+    .map_err(InputError)?;
+    let text = render(&rows);
+    print!("{text}");
+    if let Some(path) = &args.out {
+        std::fs::write(path, &text)
+            .map_err(|e| InputError(format!("cannot write {}: {e}", path.display())))?;
+    }
+    Ok(if text.contains("MISMATCH") {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `tcpmc bench-run` (hidden): one measurement, as one JSON line on stdout.
+pub fn bench_run_command(args: &BenchRunArgs) -> Result<ExitCode, InputError> {
+    let mut cfg: Config = serde_json::from_str(&args.config_json)
+        .map_err(|e| InputError(format!("bad --config-json: {e}")))?;
+    cfg.validate().map_err(|e| InputError(e.to_string()))?;
+    cfg.first_isn_any = args.first_isn_any;
+    cfg.unsorted_network = args.unsorted_network;
+    let m = measure(&cfg, args.mode, args.threads.max(1));
+    let text = serde_json::to_string(&m)
+        .map_err(|e| InputError(format!("cannot encode the measurement: {e}")))?;
+    println!("{text}");
+    Ok(ExitCode::SUCCESS)
 }

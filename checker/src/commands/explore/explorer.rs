@@ -1,4 +1,4 @@
-//! `tcpmc explore`: stateright's Explorer (a web UI) over the model, reading like TCP.
+//! The Explorer behind `tcpmc explore`: stateright's web UI over the model, reading like TCP.
 //!
 //! [`ExplorerModel`] wraps [`TcpModel`] by delegation and changes only what the Explorer shows:
 //!
@@ -24,7 +24,7 @@ use tcpmc_model::{Action, Config, State, TcpModel};
 use tcpmc_reports::msc_svg::msc_svg;
 use tcpmc_reports::report::steps;
 
-use crate::settings::InputError;
+use crate::input::error::InputError;
 
 /// A state as the Explorer shows it: the TCP view, then the ghost bookkeeping.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
