@@ -21,7 +21,7 @@ const fn inv(
 pub(crate) const INVARIANTS: [PropertyDef; 7] = [
         inv(
             "no-stale-segment-accepted",
-            "no endpoint accepts a segment of an older connection (DESIGN §3)",
+            "no endpoint accepts a segment of an older connection (docs/model.md, \"Properties\")",
             |_, s| s.ghost & ghost::STALE_ACCEPTED == 0,
         ),
         inv(

@@ -1,8 +1,9 @@
 //! The properties tcpmc checks, each with a stable kebab-case name and a one-line description.
 //!
-//! Invariants read ghost bits that the model sets in the transition that breaks a rule (DESIGN §3)
-//! or a predicate on the state. Reachability properties are coverage: a model that never reaches a
-//! state cannot pass a property about it, so an unreached state is reported, not hidden.
+//! Invariants read ghost bits that the model sets in the transition that breaks a rule
+//! (docs/model.md, "Connection ids" and "Properties") or a predicate on the state. Reachability
+//! properties are coverage: a model that never reaches a state cannot pass a property about it,
+//! so an unreached state is reported, not hidden.
 
 mod invariants;
 mod liveness;
@@ -87,7 +88,8 @@ pub fn find(name: &str) -> Option<&'static PropertyDef> {
 }
 
 /// The state properties as stateright properties (for stateright's checkers and Explorer);
-/// liveness is left out, since stateright 0.31 cannot decide it (DESIGN §4).
+/// liveness is left out, since stateright 0.31 cannot decide it (docs/model.md, "Liveness and
+/// fairness").
 pub fn stateright_properties() -> Vec<stateright::Property<TcpModel>> {
     // stateright takes `fn(&M, &S) -> bool`; the registry is indexed by position so each
     // property gets its own function through a small table of monomorphic shims.

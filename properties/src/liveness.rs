@@ -1,5 +1,6 @@
 //! Liveness: "whenever an endpoint is in state X, it eventually leaves X", on either side.
-//! Checked on the explicit graph under fairness (DESIGN §4), not by stateright's `eventually`.
+//! Checked on the explicit graph under fairness (docs/model.md, "Liveness and fairness"), not by
+//! stateright's `eventually`.
 
 use crate::{Kind, PropertyDef};
 use tcpmc_model::TcpState;
@@ -16,7 +17,7 @@ const fn terminates(name: &'static str, description: &'static str, st: TcpState)
 pub(crate) const LIVENESS: [PropertyDef; 8] = [
     terminates(
         "last-ack-terminates",
-        "an endpoint in LAST-ACK eventually leaves it (the mission's liveness property)",
+        "an endpoint in LAST-ACK eventually leaves it",
         TcpState::LastAck,
     ),
     terminates(

@@ -123,7 +123,8 @@ pub struct CheckReport {
     pub verdicts: Vec<Verdict>,
     /// The whole reachable state space was explored (false after --stop-early ended the search).
     pub complete: bool,
-    /// The command line that reproduces this check.
+    /// The `tcpmc check` command line that reproduces this check (printed as `reproduce:` in the
+    /// text report; the JSON field keeps the name `replay`).
     pub replay: String,
 }
 

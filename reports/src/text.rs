@@ -230,7 +230,9 @@ pub fn render(r: &CheckReport) -> String {
     writeln!(out).ok();
     if violated > 0 {
         writeln!(out, "result: {violated} of {checked} properties VIOLATED").ok();
-        writeln!(out, "replay: {}", r.replay).ok();
+        // Labelled "reproduce", not "replay": it is a `tcpmc check` command line, while
+        // `tcpmc replay` walks a scenario file. The JSON field keeps its name `replay`.
+        writeln!(out, "reproduce: {}", r.replay).ok();
     } else if checked > 0 {
         writeln!(out, "result: all {checked} properties hold{within}").ok();
     }
