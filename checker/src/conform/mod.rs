@@ -5,7 +5,9 @@
 pub mod diag;
 pub mod kernel;
 pub mod netns;
+pub mod numbers;
 pub mod packet;
+pub mod table;
 
 #[cfg(test)]
 mod tests {
@@ -57,6 +59,60 @@ mod tests {
             std::thread::sleep(Duration::from_millis(50));
             assert!(k.accept().expect("accept"));
             assert_eq!(k.state(), TcpState::Established);
+        });
+        t.join().expect("the namespace thread");
+    }
+
+    /// The whole table against the kernel (`--nocapture` prints it): a development aid.
+    #[test]
+    #[ignore]
+    fn print_the_table_suite() {
+        if let Err(e) = check_privilege() {
+            eprintln!("skipped: {}", e.0);
+            return;
+        }
+        let t = std::thread::spawn(|| {
+            let ns = Namespace::enter(&super::table::SYSCTLS).expect("namespace");
+            println!(
+                "invalid_ratelimit={:?}",
+                std::fs::read_to_string("/proc/sys/net/ipv4/tcp_invalid_ratelimit")
+            );
+            let cfg = tcpmc_model::Config::default();
+            let all = tcpmc_model::reaction::cases(&cfg);
+            let only = std::env::var("CONFORM_ONLY").ok();
+            let pick: Option<Vec<usize>> = only.as_ref().map(|f| {
+                (0..all.len())
+                    .filter(|&i| {
+                        let r = &all[i].reaction;
+                        format!("{} | {} | {}", r.state, r.segment, r.case).contains(f.as_str())
+                    })
+                    .collect()
+            });
+            let out = super::table::run(&ns, &cfg, pick.as_deref());
+            if only.is_some() {
+                for o in &out {
+                    println!(
+                        "== {} | {} | {}: {:?} {}",
+                        o.state, o.segment, o.case, o.verdict, o.note
+                    );
+                    for w in &o.exchange {
+                        println!("   {w} payload={}", w.payload.len());
+                    }
+                }
+            }
+            let agree = out
+                .iter()
+                .filter(|o| o.verdict == super::table::Verdict::Agree)
+                .count();
+            for o in &out {
+                if o.verdict != super::table::Verdict::Agree {
+                    println!(
+                        "{:?} | {} | {} | {} | {}",
+                        o.verdict, o.state, o.segment, o.case, o.note
+                    );
+                }
+            }
+            println!("agree {agree} of {}", out.len());
         });
         t.join().expect("the namespace thread");
     }

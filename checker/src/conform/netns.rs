@@ -5,6 +5,7 @@
 
 use super::packet::{Wire, KERNEL_ADDR};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use std::net::SocketAddrV4;
 use std::os::fd::{AsFd, AsRawFd};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -100,6 +101,40 @@ impl Namespace {
         let deadline = Instant::now() + wait;
         let mut out = Vec::new();
         while let Some(w) = self.recv(deadline.saturating_duration_since(Instant::now()))? {
+            out.push(w);
+        }
+        Ok(out)
+    }
+
+    /// The next segment from `from` to `to` within `wait`; segments of other connections (the
+    /// retransmissions of earlier tests) are skipped.
+    pub fn recv_from(
+        &self,
+        from: SocketAddrV4,
+        to: SocketAddrV4,
+        wait: Duration,
+    ) -> std::io::Result<Option<Wire>> {
+        let deadline = Instant::now() + wait;
+        while let Some(w) = self.recv(deadline.saturating_duration_since(Instant::now()))? {
+            if w.src == from && w.dst == to {
+                return Ok(Some(w));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every segment from `from` to `to` within `wait`.
+    pub fn recv_all_from(
+        &self,
+        from: SocketAddrV4,
+        to: SocketAddrV4,
+        wait: Duration,
+    ) -> std::io::Result<Vec<Wire>> {
+        let deadline = Instant::now() + wait;
+        let mut out = Vec::new();
+        while let Some(w) =
+            self.recv_from(from, to, deadline.saturating_duration_since(Instant::now()))?
+        {
             out.push(w);
         }
         Ok(out)
