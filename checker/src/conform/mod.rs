@@ -77,7 +77,8 @@ mod tests {
                 "invalid_ratelimit={:?}",
                 std::fs::read_to_string("/proc/sys/net/ipv4/tcp_invalid_ratelimit")
             );
-            let cfg = tcpmc_model::Config::default();
+            let variant = std::env::var("CONFORM_VARIANT").unwrap_or_else(|_| "linux".into());
+            let cfg = crate::variant::variant_config(&variant).expect("variant");
             let all = tcpmc_model::reaction::cases(&cfg);
             let only = std::env::var("CONFORM_ONLY").ok();
             let pick: Option<Vec<usize>> = only.as_ref().map(|f| {

@@ -298,17 +298,10 @@ fn run_row(ns: &Namespace, cfg: &Config, i: usize, case: &Case) -> Outcome {
             return out;
         }
     };
-    // A SYN, FIN or data segment the kernel already sent during the setup is a retransmission
-    // (its timer, the model's `tick`), not a reply; a bare ACK is always a reply.
-    let seen: Vec<(u8, u32)> = c.log[..before]
-        .iter()
-        .filter(|w| w.src == c.k.local && w.seg_len() > 0)
-        .map(|w| (w.flags, w.seq))
-        .collect();
-    let replies: Vec<Wire> = replies
-        .into_iter()
-        .filter(|w| w.seg_len() == 0 || !seen.contains(&(w.flags, w.seq)))
-        .collect();
+    // Every segment the kernel sends now is a reply: the probe comes within milliseconds of the
+    // setup, far sooner than the kernel's first retransmission (RTO ≥ 200 ms), so no timer fires
+    // in between (the model's `tick` is never matched here).
+    let _ = before;
     c.log.extend(replies.iter().cloned());
     let kernel_state = c.k.state();
     out.kernel_reply = if replies.is_empty() {
@@ -350,17 +343,30 @@ fn run_row(ns: &Namespace, cfg: &Config, i: usize, case: &Case) -> Outcome {
     out
 }
 
-/// The two mappings of a row: the kernel's send space and its receive space (the peer's).
+/// The two mappings of a row: the kernel's send space, anchored at SND.NXT, and its receive
+/// space (the peer's), anchored at RCV.NXT, or at the probe's SEQ where nothing was received
+/// yet (CLOSED, LISTEN, SYN-SENT: the row's numbers are "any"). The model's numbers of a row lie
+/// within half its space of these anchors.
 fn spaces(cfg: &Config, c: &Conn, case: &Case) -> (Space, Space) {
+    let e = &case.receiver;
     let send = Space {
         n: cfg.seq_space,
-        model_iss: case.receiver.iss,
-        real_iss: c.kernel_iss,
+        model_iss: e.snd_nxt,
+        real_iss: c.kernel_nxt,
     };
-    let recv = Space {
-        n: cfg.seq_space,
-        model_iss: 0,
-        real_iss: PEER_ISS,
+    let unsynchronized = matches!(e.state, TcpState::Closed | TcpState::Listen | TcpState::SynSent);
+    let recv = if unsynchronized {
+        Space {
+            n: cfg.seq_space,
+            model_iss: case.probe.seq,
+            real_iss: c.peer_nxt,
+        }
+    } else {
+        Space {
+            n: cfg.seq_space,
+            model_iss: e.rcv_nxt,
+            real_iss: c.peer_nxt,
+        }
     };
     (send, recv)
 }
