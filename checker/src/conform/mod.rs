@@ -4,9 +4,11 @@
 
 pub mod diag;
 pub mod kernel;
+pub mod known;
 pub mod netns;
 pub mod numbers;
 pub mod packet;
+pub mod report;
 pub mod table;
 
 #[cfg(test)]
@@ -63,57 +65,69 @@ mod tests {
         t.join().expect("the namespace thread");
     }
 
-    /// The whole table against the kernel (`--nocapture` prints it): a development aid.
+    /// A tiny table suite through the command's own path: rows the kernel and the `linux`
+    /// variant agree on, one that differs as declared, and the verdicts counted.
     #[test]
-    #[ignore]
-    fn print_the_table_suite() {
+    fn a_tiny_table_suite_agrees_with_linux() {
         if let Err(e) = check_privilege() {
             eprintln!("skipped: {}", e.0);
             return;
         }
         let t = std::thread::spawn(|| {
             let ns = Namespace::enter(&super::table::SYSCTLS).expect("namespace");
-            println!(
-                "invalid_ratelimit={:?}",
-                std::fs::read_to_string("/proc/sys/net/ipv4/tcp_invalid_ratelimit")
-            );
-            let variant = std::env::var("CONFORM_VARIANT").unwrap_or_else(|_| "linux".into());
-            let cfg = crate::variant::variant_config(&variant).expect("variant");
+            let cfg = crate::input::settings::variant_config("linux").expect("variant");
             let all = tcpmc_model::reaction::cases(&cfg);
-            let only = std::env::var("CONFORM_ONLY").ok();
-            let pick: Option<Vec<usize>> = only.as_ref().map(|f| {
-                (0..all.len())
-                    .filter(|&i| {
-                        let r = &all[i].reaction;
-                        format!("{} | {} | {}", r.state, r.segment, r.case).contains(f.as_str())
-                    })
-                    .collect()
-            });
-            let out = super::table::run(&ns, &cfg, pick.as_deref());
-            if only.is_some() {
-                for o in &out {
-                    println!(
-                        "== {} | {} | {}: {:?} {}",
-                        o.state, o.segment, o.case, o.verdict, o.note
-                    );
-                    for w in &o.exchange {
-                        println!("   {w} payload={}", w.payload.len());
-                    }
-                }
-            }
-            let agree = out
+            let want = [
+                "ESTABLISHED | RST | at RCV.NXT",
+                "ESTABLISHED | RST | in window, after RCV.NXT",
+                "SYN-RECEIVED (active open) | SYN,ACK | left of window",
+                "FIN-WAIT-2 (after close) | DATA,ACK | at RCV.NXT",
+                "TIME-WAIT | FIN,ACK | left of window",
+                "CLOSING | DATA,ACK | right of window",
+            ];
+            let pick: Vec<usize> = want
                 .iter()
-                .filter(|o| o.verdict == super::table::Verdict::Agree)
-                .count();
-            for o in &out {
-                if o.verdict != super::table::Verdict::Agree {
-                    println!(
-                        "{:?} | {} | {} | {} | {}",
-                        o.verdict, o.state, o.segment, o.case, o.note
-                    );
-                }
-            }
-            println!("agree {agree} of {}", out.len());
+                .map(|w| {
+                    (0..all.len())
+                        .find(|&i| {
+                            let r = &all[i].reaction;
+                            format!("{} | {} | {}", r.state, r.segment, r.case) == *w
+                        })
+                        .unwrap_or_else(|| panic!("row {w}"))
+                })
+                .collect();
+            let out = super::table::run(&ns, &cfg, Some(&pick));
+            let report = super::report::Report::new("linux", "table", ns.sysctls.clone(), out);
+            let verdicts: Vec<(&str, bool)> = report
+                .rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.outcome.state.as_str(),
+                        r.outcome.verdict == super::table::Verdict::Agree,
+                    )
+                })
+                .collect();
+            assert_eq!(
+                verdicts,
+                vec![
+                    ("ESTABLISHED", true),
+                    ("ESTABLISHED", true),
+                    ("SYN-RECEIVED (active open)", true),
+                    ("FIN-WAIT-2 (after close)", true),
+                    ("TIME-WAIT", true),
+                    ("CLOSING", false),
+                ],
+                "{}",
+                super::report::render_markdown(&report)
+            );
+            assert_eq!(
+                report.undeclared(),
+                0,
+                "{}",
+                super::report::render_markdown(&report)
+            );
+            assert!(report.rows[5].declared.is_some());
         });
         t.join().expect("the namespace thread");
     }

@@ -298,10 +298,19 @@ fn run_row(ns: &Namespace, cfg: &Config, i: usize, case: &Case) -> Outcome {
             return out;
         }
     };
-    // Every segment the kernel sends now is a reply: the probe comes within milliseconds of the
-    // setup, far sooner than the kernel's first retransmission (RTO ≥ 200 ms), so no timer fires
-    // in between (the model's `tick` is never matched here).
-    let _ = before;
+    // A segment the kernel sent during the setup and sends again is a retransmission, which the
+    // model makes on a `tick`, not in reply: Linux rearms its SYN timer to fire at once when
+    // SYN-SENT meets an unacceptable ACK ("previous FIN/ACK or RST/ACK might be ignored"). It is
+    // a reply only where the model, too, sends it again at once (a request socket's SYN,ACK).
+    let sent_before: Vec<(u8, u32)> = c.log[..before]
+        .iter()
+        .filter(|w| w.src == c.k.local && w.seg_len() > 0)
+        .map(|w| (w.flags, w.seq))
+        .collect();
+    let model_resends = |w: &Wire| case.replies.iter().any(|m| m.flags == w.flags);
+    let (replies, retransmitted): (Vec<Wire>, Vec<Wire>) = replies.into_iter().partition(|w| {
+        !(w.seg_len() > 0 && sent_before.contains(&(w.flags, w.seq)) && !model_resends(w))
+    });
     c.log.extend(replies.iter().cloned());
     let kernel_state = c.k.state();
     out.kernel_reply = if replies.is_empty() {
@@ -333,12 +342,19 @@ fn run_row(ns: &Namespace, cfg: &Config, i: usize, case: &Case) -> Outcome {
             out.kernel_next, out.model_next
         ));
     }
+    if !retransmitted.is_empty() {
+        let r: Vec<String> = retransmitted.iter().map(|w| w.flag_names()).collect();
+        out.note = format!("kernel retransmitted {} (a tick)", r.join(", "));
+        c.log.extend(retransmitted);
+    }
     out.verdict = if why.is_empty() {
         Verdict::Agree
     } else {
         Verdict::Differ
     };
-    out.note = why.join("; ");
+    if !why.is_empty() {
+        out.note = why.join("; ");
+    }
     out.exchange = c.log;
     out
 }
@@ -354,7 +370,10 @@ fn spaces(cfg: &Config, c: &Conn, case: &Case) -> (Space, Space) {
         model_iss: e.snd_nxt,
         real_iss: c.kernel_nxt,
     };
-    let unsynchronized = matches!(e.state, TcpState::Closed | TcpState::Listen | TcpState::SynSent);
+    let unsynchronized = matches!(
+        e.state,
+        TcpState::Closed | TcpState::Listen | TcpState::SynSent
+    );
     let recv = if unsynchronized {
         Space {
             n: cfg.seq_space,
