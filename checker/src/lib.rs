@@ -1,9 +1,13 @@
 //! `tcpmc`: the command line, the search behind it, scenario replay and the reaction table.
 //!
-//! Three layers, each using only those below it: [`commands`] (one module per subcommand) uses
-//! [`input`] (command line, configuration, variants, scenario files) and [`search`] (the BFS,
-//! DFS and liveness engines, which know nothing of the command line).
+//! Layers, each using only those below it: [`commands`] (one module per subcommand) uses
+//! [`input`] (command line, configuration, variants, scenario files), [`search`] (the BFS,
+//! DFS and liveness engines, which know nothing of the command line) and, on Linux, `conform`
+//! (the live kernel in a private network namespace, which knows nothing of the command line
+//! either).
 
 pub mod commands;
+#[cfg(target_os = "linux")]
+pub mod conform;
 pub mod input;
 pub mod search;

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use tcpmc::commands::{bench, check, explore, pictures, replay, sweep, table, variants};
+use tcpmc::commands::{bench, check, conform, explore, pictures, replay, sweep, table, variants};
 use tcpmc::input::cli::{Cli, Command};
 use tcpmc::input::error::InputError;
 
@@ -46,7 +46,9 @@ fn main() -> ExitCode {
             // Point at the help of the subcommand the user typed, if any.
             let sub = std::env::args()
                 .nth(1)
-                .filter(|a| ["check", "replay", "table", "explore"].contains(&a.as_str()))
+                .filter(|a| {
+                    ["check", "replay", "table", "explore", "conform"].contains(&a.as_str())
+                })
                 .map(|a| format!("{a} "))
                 .unwrap_or_default();
             eprintln!("tcpmc: {first}{allowed} (see tcpmc {sub}--help)");
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::check_command(&args),
         Command::Replay(args) => replay::replay_command(&args),
         Command::Table(args) => table::table_command(&args),
+        Command::Conform(args) => conform::conform_command(&args),
         Command::Sweep(args) => sweep::sweep_command(&args),
         Command::Minimize(args) => sweep::minimize_command(&args),
         Command::Variants => Ok(variants::variants_command()),

@@ -276,6 +276,23 @@ fn receivers() -> Vec<(String, Endpoint)> {
 /// The whole table for `cfg`, in a fixed order: states as in RFC 9293 §3.3.2, then segment kinds,
 /// then cases.
 pub fn table(cfg: &Config) -> Vec<Reaction> {
+    cases(cfg).into_iter().map(|c| c.reaction).collect()
+}
+
+/// A row with the concrete segments behind it, for holding it against a real stack
+/// (`tcpmc conform`): the receiver, the probe it was given (from B to A), the receiver after it
+/// and the segments it sent in reply, in the model's numbers.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub reaction: Reaction,
+    pub receiver: Endpoint,
+    pub probe: Segment,
+    pub after: Option<Endpoint>,
+    pub replies: Vec<Segment>,
+}
+
+/// Every row of [`table`], with its segments.
+pub fn cases(cfg: &Config) -> Vec<Case> {
     let mut rows = Vec::new();
     for (label, receiver) in receivers() {
         let probes = match receiver.state {
@@ -291,7 +308,7 @@ pub fn table(cfg: &Config) -> Vec<Reaction> {
 }
 
 /// Delivers the probe from B to A (in `receiver`) and reads off the reaction.
-fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Reaction {
+fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Case {
     let seg = Segment {
         from: Side::B,
         flags: p.flags,
@@ -308,6 +325,8 @@ fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Reaction {
     let mut s = State::initial();
     s.ep = [receiver, endpoint_in(Established)];
     s.next_conn = receiver.conn + 1;
+    let mut after_a = None;
+    let mut replies = Vec::new();
     let (reply, reply_numbers, next_state, application) =
         if s.net.push(seg, cfg.max_in_flight.into()) {
             // The first delivery the model enables: the first ISS, or absolute 0 at 0.
@@ -317,7 +336,17 @@ fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Reaction {
                 .into_iter()
                 .find(|a| matches!(a, Action::Deliver(0, _)));
             match deliver.and_then(|a| apply(cfg, &s, a)) {
-                Some(after) => read_off(cfg, &receiver, &after, &seg),
+                Some(after) => {
+                    after_a = Some(after.ep[Side::A.index()]);
+                    replies = after
+                        .net
+                        .segments()
+                        .iter()
+                        .filter(|r| r.from == Side::A)
+                        .copied()
+                        .collect();
+                    read_off(cfg, &receiver, &after, &seg)
+                }
                 None => (
                     NONE.into(),
                     NONE.into(),
@@ -333,7 +362,7 @@ fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Reaction {
                 NONE.into(),
             )
         };
-    Reaction {
+    let reaction = Reaction {
         state: label.to_string(),
         segment: seg.flag_names(),
         case: p.case.to_string(),
@@ -347,6 +376,13 @@ fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Reaction {
         reply_numbers,
         next_state,
         application,
+    };
+    Case {
+        reaction,
+        receiver,
+        probe: seg,
+        after: after_a,
+        replies,
     }
 }
 

@@ -11,7 +11,7 @@ pub fn config_line(cfg: &Config) -> String {
         "msl={} time_wait={} seq_space={} window={} max_in_flight={} incarnations={} data_a={} data_b={} \
          retries={} rto={} unlimited_retransmissions={} fin_wait_2_timeout={} host_fault={} loss={} \
          duplication={} quiet_time={} passive_close_wait={} rst_in_time_wait={} rst_seq_zero={} active_rst={} time_wait_rules={} \
-         data_after_close={} rst_syn_rules={} quiet_after={} tw_connect={} isn={} isn_choices={} \
+         data_after_close={} segment_checks={} rst_syn_rules={} quiet_after={} tw_connect={} isn={} isn_choices={} \
          syn_in_time_wait={} network_full={} abort={} shutdown={} linger_zero={} app_reads={} \
          tw_reuse={} timestamps={} a_listens={} b_connects={}",
         c.msl,
@@ -36,6 +36,7 @@ pub fn config_line(cfg: &Config) -> String {
         c.active_rst,
         c.time_wait_rules,
         c.data_after_close,
+        c.segment_checks,
         c.rst_syn_rules,
         c.quiet_after,
         c.tw_connect,

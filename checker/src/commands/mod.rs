@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod check;
 pub mod common;
+pub mod conform;
 pub mod explore;
 pub mod pictures;
 pub mod replay;

@@ -48,6 +48,15 @@ pub enum Command {
     /// The reply, the next state and what the application is told, computed by the model's own
     /// segment processing (RFC 9293 §3.10.7). Exit status: 0, or 2 on bad input.
     Table(TableArgs),
+    /// Hold the live Linux kernel against the model (needs root: a private network namespace).
+    ///
+    /// The kernel is one endpoint, in a network namespace of tcpmc's own with a TUN device; tcpmc
+    /// plays the other endpoint and the network. Suite `table`: every reaction-table row (`tcpmc
+    /// table`) is brought about in the kernel by a real exchange, its probe segment injected with
+    /// the kernel's numbers, and the kernel's reply and next state compared with the row's.
+    /// Exit status: 0 every row agrees or differs as the variant declares, 1 an undeclared
+    /// difference, 2 bad input or no privilege.
+    Conform(ConformArgs),
     /// List the named variants: stacks (one at a time) and modifiers (combine with --variant A,B).
     Variants,
     /// Check every variant × parameter value and print the matrix variant × property.
@@ -161,6 +170,32 @@ pub struct TableArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "md")]
     pub format: Format,
+}
+
+/// The suites of `tcpmc conform`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Suite {
+    /// Every reaction-table row the kernel can be brought into.
+    Table,
+}
+
+#[derive(Args, Debug)]
+pub struct ConformArgs {
+    /// The variant whose rules the kernel is held against (`tcpmc variants`).
+    #[arg(long, value_name = "V", default_value = "linux")]
+    pub variant: String,
+    /// The suite to run.
+    #[arg(long, value_enum, default_value = "table")]
+    pub suite: Suite,
+    /// Run only the rows whose "state | segment | case" contains TEXT (e.g. "TIME-WAIT | RST").
+    #[arg(long, value_name = "TEXT")]
+    pub rows: Option<String>,
+    /// Print the result as JSON instead of Markdown.
+    #[arg(long)]
+    pub json: bool,
+    /// Write conform.md, conform.json and a pcap capture of each difference to DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Default bound of `tcpmc graph`: beyond a few thousand nodes Graphviz layouts are unreadable.
@@ -417,6 +452,9 @@ pub struct FieldFlags {
     /// Stack rule: where new data after close() draws RST: reset-in-fin-wait (RFC 9293, Linux) or reset-after-close (FreeBSD: also CLOSING, LAST-ACK, TIME-WAIT) [default: reset-in-fin-wait]
     #[arg(long, value_name = "RULE", value_parser = ["reset-in-fin-wait", "reset-after-close"])]
     pub data_after_close: Option<String>,
+    /// Stack rule: the first checks of an arriving segment: rfc9293, or linux (no ACK/RST/SYN dropped first; acceptable when it ends at or after RCV.NXT and starts at or before RCV.NXT+RCV.WND; an RST at RCV.NXT-1 after the peer's FIN resets) [default: rfc9293]
+    #[arg(long, value_name = "RULES", value_parser = ["rfc9293", "linux"])]
+    pub segment_checks: Option<String>,
     /// In-window RST and SYN: rfc5961 (exact-RCV.NXT RST, challenge ACKs) or rfc793 (any in-window RST resets; an in-window SYN sends RST and closes) [default: rfc5961]
     #[arg(long, value_name = "RULES", value_parser = ["rfc5961", "rfc793"])]
     pub rst_syn_rules: Option<String>,
@@ -496,6 +534,7 @@ impl FieldFlags {
             active_rst,
             time_wait_rules,
             data_after_close,
+            segment_checks,
             rst_syn_rules,
             quiet_after,
             tw_connect,

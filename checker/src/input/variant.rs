@@ -60,6 +60,7 @@ pub const VARIANTS: &[Variant] = &[
             ("rto", "1"),
             ("rst_in_time_wait", "\"honor\""),
             ("time_wait_rules", "\"linux\""),
+            ("segment_checks", "\"linux\""),
             ("active_rst", "\"rst-ack\""),
             ("isn", "\"forward\""),
             ("timestamps", "true"),

@@ -8,8 +8,8 @@ use crate::lifecycle::{
 use crate::state::action::{Choice, NO_CHOICE};
 use crate::state::config::MAX_NET;
 use crate::state::config::{
-    Config, DataAfterClose, Mutation, RstInTimeWait, RstSeqZero, RstSynRules, SynInTimeWait,
-    TimeWaitRules,
+    Config, DataAfterClose, Mutation, RstInTimeWait, RstSeqZero, RstSynRules, SegmentChecks,
+    SynInTimeWait, TimeWaitRules,
 };
 use crate::state::ctx::Ctx;
 use crate::state::endpoint::{app, End, Endpoint, Side, TimeWaitMemory, Timer, TimerKind};
@@ -19,12 +19,18 @@ use crate::state::tcp_state::TcpState::*;
 
 /// A LISTEN endpoint out of its quiet time takes a SYN without ACK or RST (other controls and
 /// text ride along, RFC 9293 §3.10.7.2 third) and so chooses an ISS.
-pub fn listener_accepts_syn(to: &Endpoint, seg: &Segment) -> bool {
+pub fn listener_accepts_syn(cfg: &Config, to: &Endpoint, seg: &Segment) -> bool {
     to.state == Listen
         && seg.has(SYN)
+        && !linux_drops_syn_fin(cfg, seg)
         && !seg.has(ACK)
         && !seg.has(RST)
         && to.timer.kind != TimerKind::Quiet
+}
+
+/// Linux `tcp_rcv_state_process` in LISTEN: a SYN with FIN is discarded.
+fn linux_drops_syn_fin(cfg: &Config, seg: &Segment) -> bool {
+    cfg.segment_checks == SegmentChecks::Linux && seg.has(SYN) && seg.has(FIN)
 }
 
 /// A SYN that may reopen a connection in TIME-WAIT: a bare SYN beyond the old connection's
@@ -50,7 +56,7 @@ pub fn time_wait_reopens(cfg: &Config, to: &Endpoint, seg: &Segment) -> bool {
 
 /// Delivering `seg` to `to` makes it open a connection and so choose an ISS.
 pub fn delivery_chooses_iss(cfg: &Config, to: &Endpoint, seg: &Segment) -> bool {
-    listener_accepts_syn(to, seg) || time_wait_reopens(cfg, to, seg)
+    listener_accepts_syn(cfg, to, seg) || time_wait_reopens(cfg, to, seg)
 }
 
 /// The peer is still in connection `c` (it has not left it, nor never joined it).
@@ -243,6 +249,9 @@ fn listen(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
         reset_for(ctx, to, seg);
         return;
     }
+    if linux_drops_syn_fin(ctx.cfg, seg) {
+        return;
+    }
     if seg.has(SYN) {
         if ctx.ep(to).timer.kind == TimerKind::Quiet {
             // RFC 793 §3.3 quiet time: no new ISS may be chosen yet, so the SYN goes unanswered.
@@ -352,6 +361,10 @@ fn time_wait_first(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) -> bool {
         // `tcp_twcheck` always; Linux `tcp_timewait_state_process` with tcp_rfc1337=1).
         return true;
     }
+    if rules == TimeWaitRules::Linux {
+        linux_time_wait(ctx, to, seg, iss);
+        return true;
+    }
     let bare_syn = seg.has(SYN) && !seg.has(ACK) && !seg.has(RST);
     if !bare_syn {
         return false;
@@ -387,12 +400,124 @@ fn time_wait_first(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) -> bool {
     }
 }
 
+/// Linux `tcp_timewait_state_process`, a real TIME-WAIT: a bare ACK (or an RST) exactly at
+/// RCV.NXT restarts the timer (an RST first kills it with tcp_rfc1337=0); a SYN may reopen;
+/// every other segment but an RST is answered with an ACK of the old numbers, and one with ACK
+/// restarts the timer.
+fn linux_time_wait(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
+    let cfg = ctx.cfg;
+    let e = *ctx.ep(to);
+    let paws_reject = cfg.timestamps && seg.conn < e.conn;
+    if !paws_reject && seg.seq == e.rcv_nxt && (seg.seg_len() == 0 || seg.has(RST)) {
+        if seg.has(RST) && cfg.rst_in_time_wait == RstInTimeWait::Honor {
+            // "TIME_WAIT assassination": the connection is gone.
+            enter_closed(ctx, to, End::Reset);
+        } else {
+            restart_time_wait(ctx, to);
+        }
+        return;
+    }
+    let bare_syn = seg.has(SYN) && !seg.has(ACK) && !seg.has(RST);
+    if bare_syn && time_wait_reopens(cfg, &e, seg) {
+        open_on_syn(ctx, to, seg, iss, true);
+        return;
+    }
+    if bare_syn && time_wait_syn_qualifies(cfg, &e, seg) {
+        // TCP_TW_SYN with no listener: TCP_TW_ACK, and no restart.
+        send_ack(ctx, to);
+        return;
+    }
+    if !seg.has(RST) {
+        send_ack(ctx, to);
+        if paws_reject || seg.has(ACK) {
+            restart_time_wait(ctx, to);
+        }
+    }
+}
+
+/// Linux `tcp_in_window`: SEG.SEQ = RCV.NXT, or the segment ends after RCV.NXT and starts before
+/// RCV.NXT+RCV.WND, or an empty one sits on the right edge.
+fn linux_in_window(ctx: &Ctx, e: &Endpoint, seg: &Segment) -> bool {
+    let space = ctx.space();
+    let end = space.add(seg.seq, seg.seg_len());
+    let right = space.add(e.rcv_nxt, ctx.cfg.window);
+    seg.seq == e.rcv_nxt
+        || (space.gt(end, e.rcv_nxt) && space.gt(right, seg.seq))
+        || (seg.seq == right && seg.seg_len() == 0)
+}
+
+/// Linux's orphaned FIN-WAIT-2 (the application closed): a minisocket handled by
+/// `tcp_timewait_state_process` (substate FIN_WAIT2). Returns true when it handled the segment.
+fn linux_orphan_fin_wait_2(ctx: &mut Ctx, to: Side, seg: &Segment) -> bool {
+    let space = ctx.space();
+    let e = *ctx.ep(to);
+    let paws_reject = ctx.cfg.timestamps && seg.conn < e.conn;
+    let end = space.add(seg.seq, seg.seg_len());
+    if paws_reject || !linux_in_window(ctx, &e, seg) {
+        // Out of window: an ACK, even to an RST.
+        send_ack(ctx, to);
+    } else if seg.has(RST) {
+        // Any RST in the window ends it.
+        enter_closed(ctx, to, End::Reset);
+    } else if seg.has(SYN) && !space.gt(e.rcv_nxt, seg.seq) {
+        // TCP_TW_RST: a SYN at or after RCV.NXT.
+        reset_for(ctx, to, seg);
+        enter_closed(ctx, to, End::Aborted);
+    } else if !seg.has(ACK) || !space.gt(end, e.rcv_nxt) || seg.seg_len() == 0 {
+        // A duplicate: dropped.
+    } else if !seg.has(FIN) || end != space.add(e.rcv_nxt, 1) {
+        // "New data or FIN. If new data arrive after half-duplex close, reset."
+        reset_for(ctx, to, seg);
+        enter_closed(ctx, to, End::Aborted);
+    } else {
+        // The FIN: TIME-WAIT, ACK.
+        ctx.ep(to).rcv_nxt = end;
+        send_ack(ctx, to);
+        enter_time_wait(ctx, to);
+    }
+    true
+}
+
+/// Linux `tcp_check_req`: a passive open's SYN-RECEIVED is a request socket. Returns true when
+/// it handled the segment; an acceptable ACK goes on to the RFC's processing.
+fn linux_request_socket(ctx: &mut Ctx, to: Side, seg: &Segment) -> bool {
+    let space = ctx.space();
+    let e = *ctx.ep(to);
+    if seg.has(SYN) && !seg.has(ACK) && !seg.has(RST) && space.add(seg.seq, 1) == e.rcv_nxt {
+        // A retransmitted SYN: the SYN,ACK again.
+        ctx.send(to, SYN | ACK, e.iss, e.rcv_nxt, 0, e.conn);
+    } else if seg.has(ACK) && seg.ack != space.add(e.iss, 1) {
+        // An ACK of something else: <SEQ=SEG.ACK><CTL=RST>; the request stays.
+        reset_for(ctx, to, seg);
+    } else if !linux_in_window(ctx, &e, seg) {
+        // Out of window: an ACK unless RST.
+        if !seg.has(RST) {
+            send_ack(ctx, to);
+        }
+    } else if seg.has(RST) && seg.seq != e.rcv_nxt {
+        // RFC 5961 §3.2: not exactly RCV.NXT: a challenge ACK.
+        send_ack(ctx, to);
+    } else if seg.has(RST) || seg.has(SYN) {
+        // "embryonic_reset": RST for anything but an RST, and the request is dropped.
+        if !seg.has(RST) {
+            reset_for(ctx, to, seg);
+        }
+        enter_listen(ctx, to);
+    } else if !seg.has(ACK) {
+        // No ACK: dropped silently.
+    } else {
+        return false;
+    }
+    true
+}
+
 /// A SYN,ACK that repeats the SYN already received: SEG.SEQ = RCV.NXT−1 in SYN-RECEIVED from an
 /// active open, acknowledging our SYN (the simultaneous open of RFC 9293 Figure 7).
 fn repeats_received_syn(ctx: &Ctx, e: &Endpoint, seg: &Segment) -> bool {
     e.state == SynReceived
         && !e.passive()
         && seg.flags == SYN | ACK
+        && seg.len == 0
         && ctx.space().add(seg.seq, 1) == e.rcv_nxt
         && seg.ack == e.snd_nxt
 }
@@ -406,12 +531,22 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
     if e.state == TimeWait && time_wait_first(ctx, to, seg, iss) {
         return;
     }
+    let linux = cfg.segment_checks == SegmentChecks::Linux;
+    let orphaned = e.has(app::CLOSED_BY_APP);
+    if linux && e.state == FinWait2 && orphaned && linux_orphan_fin_wait_2(ctx, to, seg) {
+        return;
+    }
+    if linux && e.state == SynReceived && e.passive() && linux_request_socket(ctx, to, seg) {
+        return;
+    }
 
     // RFC 9293 §3.10.7.4 "only the new parts are processed": the SYN of a SYN,ACK whose SYN was
     // already received is trimmed off and its ACK processed (Figure 7; Linux
     // `tcp_validate_incoming` passes this SYN,ACK in SYN_RECV; FreeBSD `tcp_input` trims it).
     let trimmed;
-    let seg = if repeats_received_syn(ctx, &e, seg) {
+    let orig_seq = seg.seq;
+    let syn_trimmed = repeats_received_syn(ctx, &e, seg);
+    let seg = if syn_trimmed {
         trimmed = Segment {
             flags: ACK,
             seq: e.rcv_nxt,
@@ -443,15 +578,52 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
         return;
     }
 
-    // First: the sequence-number check (four cases on SEG.LEN and RCV.WND).
+    if linux && e.state != TimeWait && !seg.has(ACK) && !seg.has(RST) && !seg.has(SYN) {
+        // Linux `tcp_rcv_state_process` / `tcp_rcv_established`: a segment with neither ACK,
+        // RST nor SYN is dropped before its sequence number is looked at.
+        return;
+    }
+
+    // First: the sequence-number check (four cases on SEG.LEN and RCV.WND). Linux
+    // `tcp_sequence` tests SEG.SEQ+SEG.LEN >= RCV.NXT and SEG.SEQ <= RCV.NXT+RCV.WND instead, so
+    // a segment that only ends at RCV.NXT, or starts at the right edge, passes it.
     let accept_any = cfg.mutation == Mutation::AcceptAnyData && seg.len > 0;
-    if !accept_any && !space.acceptable(seg.seq, seg_len, e.rcv_nxt, cfg.window) {
+    let acceptable = if linux {
+        !space.gt(e.rcv_nxt, space.add(seg.seq, seg_len))
+            && !space.gt(seg.seq, space.add(e.rcv_nxt, cfg.window))
+    } else {
+        space.acceptable(seg.seq, seg_len, e.rcv_nxt, cfg.window)
+    };
+    if !accept_any && !acceptable {
+        let after_fin = matches!(e.state, CloseWait | LastAck | Closing);
+        if linux && seg.has(RST) && after_fin && space.add(seg.seq, 1) == e.rcv_nxt {
+            // Linux `tcp_reset_check`: after the peer's FIN, an RST at RCV.NXT−1 (the FIN's
+            // number) resets although it is left of the window.
+            enter_closed(ctx, to, End::Reset);
+            return;
+        }
         // Not acceptable: send <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> unless RST, and drop.
         if !seg.has(RST) {
             send_ack(ctx, to);
         }
         return;
     }
+    // RFC 9293 §3.10.7.4 "only the new parts are processed": a data byte before RCV.NXT is
+    // trimmed off (a FIN right after it is then next). With nothing new left, the segment is a
+    // duplicate and is acknowledged (Linux `tcp_data_queue`: a retransmit forces an ACK).
+    let trimmed_text;
+    let mut old_text = false;
+    let seg = if seg.len > 0 && !seg.has(SYN) && space.add(seg.seq, 1) == e.rcv_nxt {
+        old_text = true;
+        trimmed_text = Segment {
+            seq: e.rcv_nxt,
+            len: 0,
+            ..*seg
+        };
+        &trimmed_text
+    } else {
+        seg
+    };
 
     // Second: the RST bit.
     if seg.has(RST) {
@@ -547,6 +719,10 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
                 ep.app &= !app::REOPENED;
                 ep.time_wait_memory = TimeWaitMemory::default();
                 ack_advance(ctx, to, seg.ack);
+                if linux && syn_trimmed {
+                    // Linux acknowledges the peer's repeated SYN,ACK.
+                    send_ack(ctx, to);
+                }
             } else {
                 // <SEQ=SEG.ACK><CTL=RST>.
                 reset_for(ctx, to, seg);
@@ -564,6 +740,15 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
             // Only a retransmitted FIN can arrive; handled above.
         }
         _ => {
+            let bytes_acked = space.sub(e.snd_una, space.add(e.iss, 1));
+            let too_old =
+                space.gt(e.snd_una, seg.ack) && space.sub(e.snd_una, seg.ack) > bytes_acked;
+            if linux && too_old {
+                // RFC 5961 §5.2 as Linux `tcp_ack` bounds it (MAX.SND.WND no larger than the
+                // bytes acknowledged so far): an ACK older than that draws a challenge ACK.
+                send_ack(ctx, to);
+                return;
+            }
             if acceptable_ack(&e) {
                 ack_advance(ctx, to, seg.ack);
             } else if space.gt(seg.ack, e.snd_nxt) {
@@ -576,7 +761,15 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
             let e = *ctx.ep(to);
             let fin_acked = e.has(app::FIN_SENT) && e.snd_una == e.snd_nxt;
             match e.state {
-                FinWait1 if fin_acked => enter_fin_wait_2(ctx, to),
+                FinWait1 if fin_acked => {
+                    enter_fin_wait_2(ctx, to);
+                    let orphan = e.has(app::CLOSED_BY_APP);
+                    if linux && orphan && !seg.has(FIN) && !data_after_close(cfg, &e, seg) {
+                        // Linux `tcp_rcv_state_process`: the orphan becomes a FIN-WAIT-2
+                        // minisocket and the rest of the segment is consumed.
+                        return;
+                    }
+                }
                 Closing => {
                     // Our FIN acknowledged: TIME-WAIT; otherwise ignore the segment.
                     if fin_acked {
@@ -629,9 +822,24 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
         acked = true;
     }
 
+    if old_text && !seg.has(FIN) {
+        send_ack(ctx, to);
+        return;
+    }
+
     // Eighth: the FIN bit, if it is the next byte expected.
     let e = *ctx.ep(to);
     let fin_seq = space.add(seg.seq, seg.len);
+    if linux && matches!(e.state, CloseWait | Closing | LastAck) && !space.gt(e.rcv_nxt, orig_seq) {
+        // Linux `tcp_rcv_state_process`: after the peer's FIN, text and FIN at or after
+        // RCV.NXT are ignored, with no ACK.
+        return;
+    }
+    if linux && seg.has(FIN) && fin_seq != e.rcv_nxt && !acked {
+        // Linux `tcp_data_queue`: an old or out-of-order FIN is acknowledged at once.
+        send_ack(ctx, to);
+        return;
+    }
     if seg.has(FIN) && fin_seq == e.rcv_nxt {
         ctx.ep(to).rcv_nxt = space.add(e.rcv_nxt, 1);
         send_ack(ctx, to);
@@ -661,5 +869,9 @@ fn data_after_close(cfg: &Config, e: &Endpoint, seg: &Segment) -> bool {
         Closing | LastAck | TimeWait => cfg.data_after_close == DataAfterClose::ResetAfterClose,
         _ => false,
     };
-    resets_here && seg.len > 0 && seg.has(ACK) && e.has(app::CLOSED_BY_APP)
+    // Linux counts a FIN beyond RCV.NXT too: "end_seq - fin after rcv_nxt".
+    let space = crate::state::seq::SeqSpace { n: cfg.seq_space };
+    let linux_fin =
+        cfg.segment_checks == SegmentChecks::Linux && seg.has(FIN) && space.gt(seg.seq, e.rcv_nxt);
+    resets_here && (seg.len > 0 || linux_fin) && seg.has(ACK) && e.has(app::CLOSED_BY_APP)
 }

@@ -80,6 +80,19 @@ pub enum DataAfterClose {
     ResetAfterClose,
 }
 
+/// How an arriving segment is first checked where Linux departs from RFC 9293's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SegmentChecks {
+    /// RFC 9293 §3.10.7.4: the four-case acceptability test first.
+    Rfc9293,
+    /// Linux (`tcp_rcv_state_process`, `tcp_sequence`, `tcp_reset_check`): a segment without
+    /// ACK, RST or SYN is dropped first; a segment is acceptable when it ends at or after
+    /// RCV.NXT and starts at or before RCV.NXT+RCV.WND; after the peer's FIN an RST at
+    /// RCV.NXT−1 resets.
+    Linux,
+}
+
 /// How RST and SYN segments inside the window are validated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -207,6 +220,8 @@ pub struct Config {
     pub time_wait_rules: TimeWaitRules,
     /// Where new data after close() draws RST (stack rule).
     pub data_after_close: DataAfterClose,
+    /// The first checks of an arriving segment (stack rule).
+    pub segment_checks: SegmentChecks,
     /// RFC 5961 or RFC 793 acceptance of in-window RST and SYN.
     pub rst_syn_rules: RstSynRules,
     /// When the quiet time applies.
@@ -275,6 +290,7 @@ impl Default for Config {
             active_rst: ActiveRst::Rst,
             time_wait_rules: TimeWaitRules::Rfc9293,
             data_after_close: DataAfterClose::ResetInFinWait,
+            segment_checks: SegmentChecks::Rfc9293,
             rst_syn_rules: RstSynRules::Rfc5961,
             quiet_after: QuietAfter::AbnormalEnd,
             tw_connect: false,
@@ -396,6 +412,7 @@ display_kebab!(ActiveRst, Rst => "rst", RstAck => "rst-ack");
 display_kebab!(TimeWaitRules, Rfc9293 => "rfc9293", Linux => "linux", Freebsd => "freebsd");
 display_kebab!(DataAfterClose, ResetInFinWait => "reset-in-fin-wait", ResetAfterClose => "reset-after-close");
 display_kebab!(RstSynRules, Rfc5961 => "rfc5961", Rfc793 => "rfc793");
+display_kebab!(SegmentChecks, Rfc9293 => "rfc9293", Linux => "linux");
 display_kebab!(QuietAfter, AbnormalEnd => "abnormal-end", Crash => "crash");
 
 impl fmt::Display for IsnPolicy {
