@@ -83,7 +83,7 @@ fn violation_exits_1_with_counterexample_and_replay_line() {
     assert!(out.contains("shortest counterexample, 10 steps:"), "{out}");
     assert!(out.contains("   10. deliver A->B RST"), "{out}");
     assert!(out.contains(
-        "replay: tcpmc check --time-wait 0 --data-b 0 --a-listens false --property normal-close-never-reset"
+        "reproduce: tcpmc check --time-wait 0 --data-b 0 --a-listens false --property normal-close-never-reset"
     ));
 }
 

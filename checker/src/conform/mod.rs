@@ -131,4 +131,24 @@ mod tests {
         });
         t.join().expect("the namespace thread");
     }
+
+    /// The whole table suite, as `tcpmc conform` runs it: no undeclared difference, and at least
+    /// 95 % of the rows agree (`.ci/run` runs this through `cargo test`).
+    #[test]
+    fn the_table_suite_has_no_undeclared_difference() {
+        if let Err(e) = check_privilege() {
+            eprintln!("skipped: {}", e.0);
+            return;
+        }
+        let t = std::thread::spawn(|| {
+            let ns = Namespace::enter(&super::table::SYSCTLS).expect("namespace");
+            let cfg = crate::input::settings::variant_config("linux").expect("variant");
+            let out = super::table::run(&ns, &cfg, None);
+            let report = super::report::Report::new("linux", "table", ns.sysctls.clone(), out);
+            let md = super::report::render_markdown(&report);
+            assert_eq!(report.undeclared(), 0, "{md}");
+            assert!(report.agree() * 100 >= report.rows.len() * 95, "{md}");
+        });
+        t.join().expect("the namespace thread");
+    }
 }

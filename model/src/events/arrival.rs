@@ -613,7 +613,7 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
     // duplicate and is acknowledged (Linux `tcp_data_queue`: a retransmit forces an ACK).
     let trimmed_text;
     let mut old_text = false;
-    let seg = if seg.len > 0 && !seg.has(SYN) && space.add(seg.seq, 1) == e.rcv_nxt {
+    let seg = if seg.len > 0 && !seg.has(SYN) && !accept_any && space.add(seg.seq, 1) == e.rcv_nxt {
         old_text = true;
         trimmed_text = Segment {
             seq: e.rcv_nxt,
