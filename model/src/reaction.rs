@@ -338,13 +338,7 @@ fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Case {
             match deliver.and_then(|a| apply(cfg, &s, a)) {
                 Some(after) => {
                     after_a = Some(after.ep[Side::A.index()]);
-                    replies = after
-                        .net
-                        .segments()
-                        .iter()
-                        .filter(|r| r.from == Side::A)
-                        .copied()
-                        .collect();
+                    replies = replies_of_a(&after);
                     read_off(cfg, &receiver, &after, &seg)
                 }
                 None => (
@@ -386,6 +380,17 @@ fn react(cfg: &Config, label: &str, receiver: Endpoint, p: &Probe) -> Case {
     }
 }
 
+/// The segments the receiver (A) sent in reply.
+fn replies_of_a(after: &State) -> Vec<Segment> {
+    after
+        .net
+        .segments()
+        .iter()
+        .filter(|r| r.from == Side::A)
+        .copied()
+        .collect()
+}
+
 fn read_off(
     cfg: &Config,
     before: &Endpoint,
@@ -393,13 +398,7 @@ fn read_off(
     seg: &Segment,
 ) -> (String, String, String, String) {
     let after = after_state.ep[Side::A.index()];
-    let replies: Vec<Segment> = after_state
-        .net
-        .segments()
-        .iter()
-        .filter(|r| r.from == Side::A)
-        .copied()
-        .collect();
+    let replies = replies_of_a(after_state);
     let (reply, numbers) = if replies.is_empty() {
         (NONE.to_string(), NONE.to_string())
     } else {

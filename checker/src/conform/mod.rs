@@ -21,15 +21,27 @@ mod tests {
     use tcpmc_model::segment::flags::*;
     use tcpmc_model::TcpState;
 
-    /// A passive open against the live kernel, end to end through the namespace and the TUN.
-    #[test]
-    fn a_handshake_with_the_kernel() {
+    /// Runs `f` on a thread of its own inside a fresh namespace with `sysctls`; without the
+    /// privilege it needs, says so on one line and skips.
+    fn in_namespace(
+        sysctls: &'static [(&'static str, &'static str)],
+        f: impl FnOnce(&Namespace) + Send + 'static,
+    ) {
         if let Err(e) = check_privilege() {
             eprintln!("skipped: {}", e.0);
             return;
         }
-        let t = std::thread::spawn(|| {
-            let ns = Namespace::enter(&[("net.ipv4.tcp_timestamps", "0")]).expect("namespace");
+        let t = std::thread::spawn(move || {
+            let ns = Namespace::enter(sysctls).expect("namespace");
+            f(&ns);
+        });
+        t.join().expect("the namespace thread");
+    }
+
+    /// A passive open against the live kernel, end to end through the namespace and the TUN.
+    #[test]
+    fn a_handshake_with_the_kernel() {
+        in_namespace(&[("net.ipv4.tcp_timestamps", "0")], |ns| {
             let local = SocketAddrV4::new(KERNEL_ADDR, 8080);
             let remote = SocketAddrV4::new(PEER_ADDR, 40000);
             let mut k = KernelEnd::new(local, remote);
@@ -62,19 +74,13 @@ mod tests {
             assert!(k.accept().expect("accept"));
             assert_eq!(k.state(), TcpState::Established);
         });
-        t.join().expect("the namespace thread");
     }
 
     /// A tiny table suite through the command's own path: rows the kernel and the `linux`
     /// variant agree on, one that differs as declared, and the verdicts counted.
     #[test]
     fn a_tiny_table_suite_agrees_with_linux() {
-        if let Err(e) = check_privilege() {
-            eprintln!("skipped: {}", e.0);
-            return;
-        }
-        let t = std::thread::spawn(|| {
-            let ns = Namespace::enter(&super::table::SYSCTLS).expect("namespace");
+        in_namespace(&super::table::SYSCTLS, |ns| {
             let cfg = crate::input::settings::variant_config("linux").expect("variant");
             let all = tcpmc_model::reaction::cases(&cfg);
             let want = [
@@ -96,7 +102,7 @@ mod tests {
                         .unwrap_or_else(|| panic!("row {w}"))
                 })
                 .collect();
-            let out = super::table::run(&ns, &cfg, Some(&pick));
+            let out = super::table::run(ns, &cfg, Some(&pick));
             let report = super::report::Report::new("linux", "table", ns.sysctls.clone(), out);
             let verdicts: Vec<(&str, bool)> = report
                 .rows
@@ -129,26 +135,19 @@ mod tests {
             );
             assert!(report.rows[5].declared.is_some());
         });
-        t.join().expect("the namespace thread");
     }
 
     /// The whole table suite, as `tcpmc conform` runs it: no undeclared difference, and at least
     /// 95 % of the rows agree (`.ci/run` runs this through `cargo test`).
     #[test]
     fn the_table_suite_has_no_undeclared_difference() {
-        if let Err(e) = check_privilege() {
-            eprintln!("skipped: {}", e.0);
-            return;
-        }
-        let t = std::thread::spawn(|| {
-            let ns = Namespace::enter(&super::table::SYSCTLS).expect("namespace");
+        in_namespace(&super::table::SYSCTLS, |ns| {
             let cfg = crate::input::settings::variant_config("linux").expect("variant");
-            let out = super::table::run(&ns, &cfg, None);
+            let out = super::table::run(ns, &cfg, None);
             let report = super::report::Report::new("linux", "table", ns.sysctls.clone(), out);
             let md = super::report::render_markdown(&report);
             assert_eq!(report.undeclared(), 0, "{md}");
             assert!(report.agree() * 100 >= report.rows.len() * 95, "{md}");
         });
-        t.join().expect("the namespace thread");
     }
 }
