@@ -117,7 +117,7 @@ fn bad_flags_are_one_line_errors_with_status_2() {
         &["check", "--property", "no-such"],
         "unknown property 'no-such'",
     );
-    assert_bad_input(&["check", "--threads", "0"], "--threads must be at least 1");
+    assert_bad_input(&["check", "--threads", "0"], "must be a number in 1..=256");
     assert_bad_input(&["check", "--bogus"], "unexpected argument '--bogus'");
     assert_bad_input(&["frobnicate"], "unrecognized subcommand");
 }
@@ -220,5 +220,24 @@ fn help_teaches_the_flags() {
         "--syn-in-time-wait",
     ] {
         assert!(out.contains(flag), "{flag} missing from --help");
+    }
+}
+
+/// Inputs that used to run something else silently (issue: long runs a user can survive).
+#[test]
+fn empty_or_repeated_variants_and_non_object_configs_are_refused() {
+    for spec in ["", ",", "linux,", "linux,,rfc1337"] {
+        assert_bad_input(&["check", "--variant", spec], "variant");
+    }
+    assert_bad_input(&["check", "--variant", "linux,linux"], "given twice");
+    assert_bad_input(
+        &["sweep", "--variants", "", "--param", "msl=1..1"],
+        "variant",
+    );
+    let array = temp_file("array.json", "[2]");
+    let path = array.to_string_lossy().to_string();
+    assert_bad_input(&["check", "--config", &path], "JSON object");
+    for n in ["0", "100000", "18446744073709551615"] {
+        assert_bad_input(&["check", "--threads", n], "1..=256");
     }
 }

@@ -172,6 +172,17 @@ pub struct TableArgs {
     pub format: Format,
 }
 
+/// Most worker threads a check may use: far beyond any machine's cores, and small enough that
+/// spawning them cannot hang.
+pub const MAX_THREADS: usize = 256;
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!("must be a number in 1..={MAX_THREADS}")),
+    }
+}
+
 /// The suites of `tcpmc conform`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Suite {
@@ -232,8 +243,8 @@ pub struct CheckArgs {
     #[arg(long = "property", value_name = "NAME")]
     pub properties: Vec<String>,
 
-    /// Worker threads (results are identical for any number).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1..=256 (results are identical for any number).
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 
     /// Safety search: bfs (multi-threaded, shortest traces), dfs (single-threaded, least memory,

@@ -22,8 +22,18 @@ pub fn load_file(path: &Path) -> Result<Config, InputError> {
                 .unwrap_or_default();
             InputError(format!("config file {shown}{line}: {}", e.message().trim()))
         }),
-        "json" => serde_json::from_str::<Config>(&text)
-            .map_err(|e| InputError(format!("config file {shown}: {e}"))),
+        "json" => {
+            // Only an object is a configuration (serde would take an array as positional fields).
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| InputError(format!("config file {shown}: {e}")))?;
+            if !v.is_object() {
+                return Err(InputError(format!(
+                    "config file {shown}: a configuration is a JSON object of fields"
+                )));
+            }
+            serde_json::from_value::<Config>(v)
+                .map_err(|e| InputError(format!("config file {shown}: {e}")))
+        }
         _ => Err(InputError(format!(
             "config file {shown}: unknown format '{ext}' (use a .toml or .json file)"
         ))),

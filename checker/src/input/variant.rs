@@ -183,11 +183,37 @@ fn find(name: &str) -> Result<&'static Variant, InputError> {
 }
 
 /// The field settings of a comma-separated variant list, checked for compatibility.
+/// A user's text cut to a readable length for an error line.
+fn short(text: &str) -> String {
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
 pub fn variant_fields(spec: &str) -> Result<Vec<(String, Value)>, InputError> {
     let mut base: Option<&str> = None;
     let mut base_fields: Vec<(String, Value)> = Vec::new();
     let mut modifiers: Vec<(String, Value, &str)> = Vec::new();
-    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    if spec.trim().is_empty() {
+        return Err(InputError(
+            "the variant list is empty (tcpmc variants lists them)".into(),
+        ));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for part in spec.split(',').map(str::trim) {
+        if part.is_empty() {
+            return Err(InputError(format!(
+                "an empty variant name in '{}' (names are separated by single commas)",
+                short(spec)
+            )));
+        }
+        let bare = part.split_once('=').map_or(part, |(n, _)| n.trim());
+        if seen.contains(&bare) {
+            return Err(InputError(format!("variant '{bare}' is given twice")));
+        }
+        seen.push(bare);
         let (name, arg) = match part.split_once('=') {
             Some((n, a)) => (n.trim(), Some(a.trim())),
             None => (part, None),
