@@ -62,14 +62,67 @@ struct Search<'a> {
     dead: HashSet<(usize, State)>,
 }
 
+/// One step of the depth-first search: the successors of `state` for step `index`, and the next
+/// one to try. The search keeps these on a heap-allocated stack, not the call stack, so a
+/// scenario of any length cannot overflow it.
+struct Frame {
+    index: usize,
+    state: State,
+    next: Vec<crate::step::Successor>,
+    at: usize,
+}
+
+/// What entering step `index` in a state found.
+enum Entered {
+    /// The scenario has no more steps: it ran.
+    Done,
+    /// The step cannot be taken there (or is known to fail).
+    Failed,
+    Frame(Frame),
+}
+
 impl Search<'_> {
     /// Takes steps `index..` from `state`; true when the whole rest of the scenario runs.
     fn walk(&mut self, index: usize, state: State) -> bool {
+        let mut stack = match self.enter(index, state) {
+            Entered::Done => return true,
+            Entered::Failed => return false,
+            Entered::Frame(f) => vec![f],
+        };
+        while let Some(top) = stack.last_mut() {
+            if let Some(succ) = top.next.get(top.at).copied() {
+                top.at += 1;
+                let index = top.index;
+                self.path.push(Taken {
+                    index,
+                    chose: succ.chose,
+                    state: succ.state,
+                });
+                match self.enter(index + 1, succ.state) {
+                    Entered::Done => return true,
+                    Entered::Failed => {
+                        self.path.pop();
+                    }
+                    Entered::Frame(f) => stack.push(f),
+                }
+            } else if let Some(done) = stack.pop() {
+                // Every choice failed: this (step, state) is dead, and the step that led here is
+                // taken back.
+                self.dead.insert((done.index, done.state));
+                if !stack.is_empty() {
+                    self.path.pop();
+                }
+            }
+        }
+        false
+    }
+
+    fn enter(&mut self, index: usize, state: State) -> Entered {
         if index == self.steps.len() {
-            return true;
+            return Entered::Done;
         }
         if self.dead.contains(&(index, state)) {
-            return false;
+            return Entered::Failed;
         }
         match successors(self.cfg, &state, &self.steps[index]) {
             Err(why) => {
@@ -81,23 +134,16 @@ impl Search<'_> {
                         why,
                     });
                 }
+                self.dead.insert((index, state));
+                Entered::Failed
             }
-            Ok(next) => {
-                for succ in next {
-                    self.path.push(Taken {
-                        index,
-                        chose: succ.chose,
-                        state: succ.state,
-                    });
-                    if self.walk(index + 1, succ.state) {
-                        return true;
-                    }
-                    self.path.pop();
-                }
-            }
+            Ok(next) => Entered::Frame(Frame {
+                index,
+                state,
+                next,
+                at: 0,
+            }),
         }
-        self.dead.insert((index, state));
-        false
     }
 }
 
@@ -117,6 +163,30 @@ mod tests {
         let f = replay(&cfg, &steps(&["A connect", "B listen", "deliver B->A SYN"])).unwrap_err();
         assert_eq!(f.index, 2);
         assert_eq!(f.taken.len(), 2);
+    }
+
+    /// A scenario far longer than any call stack would allow for a recursive walk (it once
+    /// overflowed the stack past about 21,000 steps).
+    #[test]
+    fn a_very_long_scenario_replays_without_overflowing_the_stack() {
+        let cfg = Config::default();
+        let mut text = vec![
+            "A connect",
+            "B listen",
+            "deliver A->B SYN",
+            "deliver B->A SYN,ACK",
+        ];
+        text.push("deliver A->B ACK");
+        let mut long = steps(&text);
+        let expect = Step::parse("expect A ESTABLISHED").expect("parses");
+        long.extend(std::iter::repeat_n(expect, 30_000));
+        let run = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || replay(&cfg, &long).map(|t| t.len()))
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+        assert_eq!(run.ok(), Some(30_005));
     }
 
     #[test]
