@@ -17,6 +17,10 @@ fn main() -> ExitCode {
                     | ErrorKind::DisplayVersion
                     | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
             ) {
+                if e.kind() == ErrorKind::DisplayVersion && std::env::args().count() > 2 {
+                    eprintln!("tcpmc: --version takes no other arguments (see tcpmc --help)");
+                    return ExitCode::from(2);
+                }
                 let _ = e.print();
                 return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                     ExitCode::from(2)

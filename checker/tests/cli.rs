@@ -241,3 +241,21 @@ fn empty_or_repeated_variants_and_non_object_configs_are_refused() {
         assert_bad_input(&["check", "--threads", n], "1..=256");
     }
 }
+
+/// `--list` checks the flags beside it, and `--version` takes nothing else.
+#[test]
+fn list_and_version_refuse_bad_company() {
+    assert_bad_input(&["check", "--list", "--msl", "0"], "msl = 0");
+    assert_bad_input(
+        &["check", "--list", "--property", "bogus"],
+        "unknown property 'bogus'",
+    );
+    assert_bad_input(
+        &["check", "--list", "--config", "/nonexistent.toml"],
+        "cannot read config file",
+    );
+    assert_bad_input(&["--version", "extra"], "takes no other arguments");
+    let o = tcpmc(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("tcpmc "));
+}

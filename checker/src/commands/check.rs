@@ -449,6 +449,9 @@ fn lasso_trace(model: &TcpModel, g: &StateGraph, l: &Lasso) -> (Vec<State>, Vec<
 /// violated.
 pub fn check_command(args: &CheckArgs) -> Result<ExitCode, InputError> {
     if args.list {
+        // The flags beside --list are still checked: a bad one is an error, not ignored.
+        args.cfg.build()?;
+        select_properties(&args.properties, |_| true)?;
         for p in registry() {
             let kind = match p.kind {
                 Kind::Invariant => "invariant",
