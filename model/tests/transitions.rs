@@ -1,8 +1,8 @@
 //! State × event tests: one segment or call in one state, checked against the RFC rule it cites.
 
 use tcpmc_model::config::{
-    ActiveRst, Config, DataAfterClose, QuietAfter, RstInTimeWait, RstSynRules, SynInTimeWait,
-    TimeWaitRules,
+    ActiveRst, Config, DataAfterClose, QuietAfter, RstInTimeWait, RstSynRules, SegmentChecks,
+    SynInTimeWait, TimeWaitRules,
 };
 use tcpmc_model::endpoint::{app, End, Endpoint, Side, Timer, TimerKind};
 use tcpmc_model::fixtures::endpoint_in as ep;
@@ -1053,4 +1053,147 @@ fn test_syn_received_close() {
     let mut passive = ep(SynReceived);
     passive.app |= app::PASSIVE | app::LISTENER;
     assert!(apply(&cfg(), &with(passive, ep(SynSent)), Action::Close(Side::A)).is_none());
+}
+
+// --- Linux's segment checks (`segment_checks = linux`), found by `tcpmc conform` ---
+
+fn linux() -> Config {
+    Config {
+        segment_checks: SegmentChecks::Linux,
+        time_wait_rules: TimeWaitRules::Linux,
+        ..cfg()
+    }
+}
+
+fn reply_flags(st: &State) -> Vec<u8> {
+    replies(st).iter().map(|r| r.flags).collect()
+}
+
+#[test]
+fn test_established_fin_without_ack() {
+    // RFC 9293 §3.10.7.4: the window check comes first: left of it, an ACK. Linux
+    // `tcp_rcv_established`: no ACK, RST or SYN: dropped before the window is looked at.
+    let fin = seg(FIN, 0, 0, 0);
+    assert_eq!(reply_flags(&deliver(ep(Established), fin)), vec![ACK]);
+    let st = deliver_with(&linux(), ep(Established), ep(Established), fin, 0);
+    assert!(replies(&st).is_empty());
+}
+
+#[test]
+fn test_established_ack_at_right_edge() {
+    // SEG.SEQ = RCV.NXT+RCV.WND: not acceptable for RFC 9293 (an ACK); Linux `tcp_sequence` takes
+    // it (SEG.SEQ <= RCV.NXT+RCV.WND) and answers nothing.
+    let ack = seg(ACK, 3, 1, 0);
+    assert_eq!(reply_flags(&deliver(ep(Established), ack)), vec![ACK]);
+    let st = deliver_with(&linux(), ep(Established), ep(Established), ack, 0);
+    assert!(replies(&st).is_empty());
+}
+
+#[test]
+fn test_established_old_ack() {
+    // SEG.ACK < SND.UNA: a duplicate for RFC 9293 (ignored); Linux `tcp_ack` (RFC 5961 §5.2, its
+    // MAX.SND.WND bounded by the bytes acknowledged, none yet): a challenge ACK.
+    let old = seg(ACK, 1, 0, 0);
+    assert!(replies(&deliver(ep(Established), old)).is_empty());
+    let st = deliver_with(&linux(), ep(Established), ep(Established), old, 0);
+    assert_eq!(reply_flags(&st), vec![ACK]);
+}
+
+#[test]
+fn test_established_data_fin_straddling_rcv_nxt() {
+    // RFC 9293 §3.10.7.4 "only the new parts are processed" (and Linux): an old data byte is
+    // trimmed off, the FIN right after it is next: CLOSE-WAIT, ACK of the FIN.
+    for c in [cfg(), linux()] {
+        let st = deliver_with(
+            &c,
+            ep(Established),
+            ep(Established),
+            seg(FIN | ACK, 0, 1, 1),
+            0,
+        );
+        assert_eq!(
+            (st.ep[0].state, st.ep[0].rcv_nxt, st.ep[0].unread),
+            (CloseWait, 2, 0)
+        );
+        assert_eq!(only_reply(&st).ack, 2);
+    }
+}
+
+#[test]
+fn test_close_wait_rst_left_of_window() {
+    // Linux `tcp_reset_check`: after the peer's FIN, an RST at RCV.NXT−1 resets; RFC 9293 drops
+    // it (left of the window).
+    let rst = seg(RST, 1, 0, 0);
+    assert_eq!(deliver(ep(CloseWait), rst).ep[0].state, CloseWait);
+    let st = deliver_with(&linux(), ep(CloseWait), ep(Established), rst, 0);
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Closed, End::Reset));
+}
+
+#[test]
+fn test_syn_received_syn_request_socket() {
+    // Linux `tcp_check_req`: a passive SYN-RECEIVED is a request socket. The client's SYN again
+    // (SEG.SEQ = IRS) gets the SYN,ACK again; an in-window SYN gets RST and the request is
+    // dropped; RFC 9293 returns to LISTEN silently.
+    let mut passive = ep(SynReceived);
+    passive.app |= app::PASSIVE | app::LISTENER;
+    let st = deliver_with(&linux(), passive, ep(SynSent), seg(SYN, 0, 0, 0), 0);
+    assert_eq!(st.ep[0].state, SynReceived);
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, r.ack), (SYN | ACK, 0, 1));
+    let st = deliver_with(&linux(), passive, ep(SynSent), seg(SYN, 1, 0, 0), 0);
+    assert_eq!(
+        (st.ep[0].state, reply_flags(&st)),
+        (Listen, vec![RST | ACK])
+    );
+    let st = deliver_with(&cfg(), passive, ep(SynSent), seg(SYN, 1, 0, 0), 0);
+    assert_eq!(st.ep[0].state, Listen);
+    assert!(replies(&st).is_empty());
+}
+
+#[test]
+fn test_fin_wait_2_syn_after_close() {
+    // Linux `tcp_timewait_state_process`, substate FIN_WAIT2: the orphan answers a SYN at or
+    // after RCV.NXT with RST and is gone; RFC 9293 (RFC 5961 §4): a challenge ACK.
+    let mut orphan = ep(FinWait2);
+    orphan.app |= app::CLOSED_BY_APP;
+    let syn = seg(SYN, 1, 0, 0);
+    let st = deliver(orphan, syn);
+    assert_eq!((st.ep[0].state, reply_flags(&st)), (FinWait2, vec![ACK]));
+    let st = deliver_with(&linux(), orphan, ep(Established), syn, 0);
+    assert_eq!(
+        (st.ep[0].state, reply_flags(&st)),
+        (Closed, vec![RST | ACK])
+    );
+}
+
+#[test]
+fn test_time_wait_ack_in_window() {
+    // Linux `tcp_timewait_state_process`: every segment but an RST or a bare ACK at RCV.NXT is
+    // answered with an ACK of the old numbers, and one with ACK restarts the 2·MSL timer; RFC 9293
+    // ignores an ACK in TIME-WAIT.
+    let mut tw = ep(TimeWait);
+    tw.timer.ticks = 1;
+    let ack = seg(ACK, 3, 2, 0);
+    let st = deliver(tw, ack);
+    assert!(replies(&st).is_empty());
+    assert_eq!(st.ep[0].timer.ticks, 1);
+    let st = deliver_with(&linux(), tw, ep(Established), ack, 0);
+    assert_eq!(reply_flags(&st), vec![ACK]);
+    assert_eq!(st.ep[0].timer.ticks, linux().time_wait_ticks());
+}
+
+#[test]
+fn test_listen_syn_fin() {
+    // RFC 9293 §3.10.7.2: LISTEN opens on a SYN, other controls ride along. Linux
+    // `tcp_rcv_state_process`: a SYN with FIN is discarded.
+    let synfin = seg(SYN | FIN, 4, 0, 0);
+    // The listener's ISS lies beyond its previous connection's numbers (`ahead`): 1.
+    let st = deliver_with(&cfg(), ep(Listen), ep(SynSent), synfin, 1);
+    assert_eq!(
+        (st.ep[0].state, reply_flags(&st)),
+        (SynReceived, vec![SYN | ACK])
+    );
+    let st = deliver_with(&linux(), ep(Listen), ep(SynSent), synfin, 1);
+    assert_eq!(st.ep[0].state, Listen);
+    assert!(replies(&st).is_empty());
 }
