@@ -1197,3 +1197,23 @@ fn test_listen_syn_fin() {
     assert_eq!(st.ep[0].state, Listen);
     assert!(replies(&st).is_empty());
 }
+
+#[test]
+fn test_syn_received_rst_with_unacceptable_ack() {
+    // A passive open's SYN-RECEIVED (Linux's request socket, `tcp_check_req`) and an RST,ACK at
+    // RCV.NXT whose ACK is not ISS+1. An RST is never answered with an RST (RFC 9293 §3.10.7,
+    // `tcp_v4_send_reset`); RFC 9293 §3.10.7.4 checks the RST bit before the ACK, so the request
+    // is dropped and the port is in LISTEN again, which is what Linux 6.18 does (found by `tcpmc
+    // conform --suite walks`, examples/linux-syn-received-rst-unacceptable-ack.scenario).
+    let mut passive = ep(SynReceived);
+    passive.app |= app::PASSIVE | app::LISTENER | app::USED;
+    for c in [cfg(), linux()] {
+        let st = deliver_with(&c, passive, ep(SynReceived), seg(RST | ACK, 1, 0, 0), 0);
+        assert!(replies(&st).is_empty(), "{:?}", replies(&st));
+        assert_eq!(st.ep[0].state, Listen);
+    }
+    // A plain ACK of something else still draws <SEQ=SEG.ACK><CTL=RST> and the request stays.
+    let st = deliver_with(&linux(), passive, ep(SynReceived), seg(ACK, 1, 0, 0), 0);
+    let r = only_reply(&st);
+    assert_eq!((r.flags, r.seq, st.ep[0].state), (RST, 0, SynReceived));
+}

@@ -11,7 +11,14 @@ use std::process::ExitCode;
 pub fn conform_command(args: &ConformArgs) -> Result<ExitCode, InputError> {
     use crate::conform::netns::{check_privilege, Namespace};
     use crate::conform::report::{render_json, render_markdown, Report};
-    use crate::conform::table;
+    use crate::conform::{scenarios, table, walks};
+
+    /// What the worker runs, checked before the namespace is made.
+    enum Job {
+        Table(Vec<usize>),
+        Scenarios(Vec<scenarios::Prepared>),
+        Walks,
+    }
 
     let cfg = variant_config(&args.variant)?;
     if let Some(dir) = &args.out {
@@ -22,30 +29,63 @@ pub fn conform_command(args: &ConformArgs) -> Result<ExitCode, InputError> {
             ))
         })?;
     }
-    check_privilege().map_err(|e| InputError(e.0))?;
-    let Suite::Table = args.suite;
-    let all = tcpmc_model::reaction::cases(&cfg);
-    let pick: Vec<usize> = (0..all.len())
-        .filter(|&i| {
-            let r = &all[i].reaction;
-            args.rows.as_ref().is_none_or(|f| {
-                format!("{} | {} | {}", r.state, r.segment, r.case).contains(f.as_str())
-            })
-        })
-        .collect();
-    if pick.is_empty() {
-        return Err(InputError(format!(
-            "no reaction-table row matches --rows '{}'",
-            args.rows.as_deref().unwrap_or_default()
-        )));
+    // Inputs first: a bad file or filter is reported before any namespace is made.
+    let job = match args.suite {
+        Suite::Table => {
+            let all = tcpmc_model::reaction::cases(&cfg);
+            let pick: Vec<usize> = (0..all.len())
+                .filter(|&i| {
+                    let r = &all[i].reaction;
+                    args.rows.as_ref().is_none_or(|f| {
+                        format!("{} | {} | {}", r.state, r.segment, r.case).contains(f.as_str())
+                    })
+                })
+                .collect();
+            if pick.is_empty() {
+                return Err(InputError(format!(
+                    "no reaction-table row matches --rows '{}'",
+                    args.rows.as_deref().unwrap_or_default()
+                )));
+            }
+            Job::Table(pick)
+        }
+        Suite::Scenarios => {
+            let prepared = scenarios::files(&args.files)?
+                .iter()
+                .map(|f| scenarios::prepare(f, &args.variant))
+                .collect::<Result<Vec<_>, _>>()?;
+            Job::Scenarios(prepared)
+        }
+        Suite::Walks => Job::Walks,
+    };
+    if args.suite != Suite::Table && args.rows.is_some() {
+        return Err(InputError(
+            "--rows goes with --suite table (see tcpmc conform --help)".into(),
+        ));
     }
+    if args.suite != Suite::Scenarios && !args.files.is_empty() {
+        return Err(InputError(
+            "scenario files go with --suite scenarios (see tcpmc conform --help)".into(),
+        ));
+    }
+    check_privilege().map_err(|e| InputError(e.0))?;
     let variant = args.variant.clone();
     let run_cfg = cfg.clone();
+    let (walks, seed, slow) = (args.walks, args.seed, args.slow);
+    let suite = match args.suite {
+        Suite::Table => "table",
+        Suite::Scenarios => "scenarios",
+        Suite::Walks => "walks",
+    };
     // The namespace belongs to this thread alone; it vanishes with it, however the run ends.
     let worker = std::thread::spawn(move || -> Result<Report, String> {
         let ns = Namespace::enter(&table::SYSCTLS).map_err(|e| e.0)?;
-        let outcomes = table::run(&ns, &run_cfg, Some(&pick));
-        Ok(Report::new(&variant, "table", ns.sysctls.clone(), outcomes))
+        let outcomes = match job {
+            Job::Table(pick) => table::run(&ns, &run_cfg, Some(&pick)),
+            Job::Scenarios(prepared) => scenarios::run(&ns, &prepared, slow),
+            Job::Walks => walks::run(&ns, &run_cfg, &variant, walks, seed),
+        };
+        Ok(Report::new(&variant, suite, ns.sysctls.clone(), outcomes))
     });
     let report = match worker.join() {
         Ok(Ok(r)) => r,
@@ -62,6 +102,7 @@ pub fn conform_command(args: &ConformArgs) -> Result<ExitCode, InputError> {
         write("conform.md", &md)?;
         write("conform.json", &json)?;
         crate::conform::report::write_captures(&report, dir)?;
+        crate::conform::report::write_replays(&report, dir)?;
     }
     print!("{}", if args.json { &json } else { &md });
     Ok(if report.undeclared() == 0 {

@@ -42,6 +42,8 @@ fn socket() -> std::io::Result<Socket> {
     let s = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
     s.set_reuse_address(true)?;
     s.set_nonblocking(true)?;
+    // One byte per send goes out at once, as the model sends it (no Nagle).
+    s.set_nodelay(true)?;
     Ok(s)
 }
 
@@ -109,6 +111,22 @@ impl KernelEnd {
             None => return,
         };
         self.record(r);
+    }
+
+    /// send() of one byte, its error returned (a path step that cannot send cannot run on).
+    pub fn send_checked(&mut self) -> std::io::Result<()> {
+        match &mut self.conn {
+            Some(s) => s.write(b"x").map(|_| ()),
+            None => Err(std::io::Error::new(
+                ErrorKind::NotConnected,
+                "no connection",
+            )),
+        }
+    }
+
+    /// The state of the connection's descriptor (TCP_INFO), while the application holds one.
+    pub fn connection_state(&self) -> Option<TcpState> {
+        self.conn.as_ref().and_then(tcp_info_state)
     }
 
     /// recv() of everything buffered.

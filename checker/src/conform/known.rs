@@ -66,6 +66,23 @@ pub const KNOWN: &[Known] = &[
     },
 ];
 
+/// Causes of a path suite's differences (`conform::path::cause`) that a variant declares.
+pub const KNOWN_CAUSES: &[(&str, &str, &str)] = &[(
+    "linux",
+    crate::conform::path::cause::OUT_OF_ORDER,
+    "Linux holds a segment that arrives beyond RCV.NXT (tcp_data_queue_ofo) and takes it, FIN \
+     and all, once the gap is filled; the model has no reassembly queue and drops it (RFC 9293 \
+     §3.10.7.4 allows either), so the peer must send it again",
+)];
+
+/// The reason `variant` gives for a path difference with `cause`, if it declares it.
+pub fn declared_cause(variant: &str, cause: &str) -> Option<&'static str> {
+    KNOWN_CAUSES
+        .iter()
+        .find(|(v, c, _)| *v == variant && *c == cause)
+        .map(|(_, _, why)| *why)
+}
+
 /// The reason a row's difference is declared by `variant`, if it is.
 pub fn declared(variant: &str, state: &str, segment: &str, case: &str) -> Option<&'static str> {
     KNOWN

@@ -1,7 +1,7 @@
 //! A conformance run's result: the agreement table in Markdown or JSON, and a pcap capture of
 //! each difference (pcap-file), so that a difference can be read in any packet viewer.
 
-use super::known::declared;
+use super::known::{declared, declared_cause};
 use super::table::{Outcome, Verdict};
 use crate::input::error::InputError;
 use serde::Serialize;
@@ -42,7 +42,10 @@ impl Report {
             .into_iter()
             .map(|o| {
                 let d = if o.verdict == Verdict::Differ {
-                    declared(variant, &o.state, &o.segment, &o.case)
+                    match o.cause {
+                        Some(c) => declared_cause(variant, c),
+                        None => declared(variant, &o.state, &o.segment, &o.case),
+                    }
                 } else {
                     None
                 };
@@ -89,7 +92,14 @@ pub fn render_markdown(r: &Report) -> String {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    out.push_str("| state | rows | agree | differ, declared | differ | not runnable |\n");
+    let label = match r.suite.as_str() {
+        "scenarios" => "scenario",
+        "walks" => "kernel",
+        _ => "state",
+    };
+    out.push_str(&format!(
+        "| {label} | rows | agree | differ, declared | differ | not runnable |\n"
+    ));
     out.push_str("|---|--:|--:|--:|--:|--:|\n");
     let mut states: Vec<&str> = Vec::new();
     for row in &r.rows {
@@ -109,20 +119,28 @@ pub fn render_markdown(r: &Report) -> String {
             n(&|x| x.outcome.verdict == Verdict::NotRunnable),
         ));
     }
+    // Every row that is not a plain agreement: differences, rows that could not run, and paths
+    // that agree as far as they were run but stopped early (a `note` says where).
     let others: Vec<&Row> = r
         .rows
         .iter()
-        .filter(|x| x.outcome.verdict != Verdict::Agree)
+        .filter(|x| x.outcome.verdict != Verdict::Agree || !x.outcome.note.is_empty())
         .collect();
     if !others.is_empty() {
-        out.push_str(
-            "\n| state | segment | case | model | kernel | verdict |\n|---|---|---|---|---|---|\n",
-        );
+        let (seg, case) = match label {
+            "state" => ("segment", "case"),
+            "kernel" => ("walk", "steps"),
+            _ => ("kernel", "steps"),
+        };
+        out.push_str(&format!(
+            "\n| {label} | {seg} | {case} | model | kernel | verdict |\n|---|---|---|---|---|---|\n"
+        ));
         for x in others {
             let o = &x.outcome;
             let verdict = match (&o.verdict, x.declared) {
                 (Verdict::Differ, Some(why)) => format!("declared: {why}"),
                 (Verdict::Differ, None) => format!("DIFFERS: {}", o.note),
+                (Verdict::Agree, _) => format!("agree, stopped: {}", o.note),
                 (_, _) => format!("not runnable: {}", o.note),
             };
             out.push_str(&format!(
@@ -158,6 +176,34 @@ pub fn render_json(r: &Report) -> Result<String, InputError> {
     Ok(s)
 }
 
+/// A file name for row `i`: its index and labels, with anything but letters, digits and `-`
+/// replaced.
+fn slug(i: usize, o: &Outcome) -> String {
+    format!("{i:03}-{}-{}-{}", o.state, o.segment, o.case)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Beside each capture of a path suite's difference, the `tcpmc replay` scenario of what the
+/// kernel did (same name, `.scenario`).
+pub fn write_replays(r: &Report, dir: &Path) -> Result<(), InputError> {
+    for (i, x) in r.rows.iter().enumerate() {
+        if let (Verdict::Differ, Some(text)) = (&x.outcome.verdict, &x.outcome.replay) {
+            let path = dir.join(format!("{}.scenario", slug(i, &x.outcome)));
+            std::fs::write(&path, text)
+                .map_err(|e| InputError(format!("cannot write {}: {e}", path.display())))?;
+        }
+    }
+    Ok(())
+}
+
 /// One pcap file per row that differs, named by its index and labels, with every segment of
 /// its exchange (raw IPv4, so no link-layer header is invented).
 pub fn write_captures(r: &Report, dir: &Path) -> Result<(), InputError> {
@@ -168,17 +214,7 @@ pub fn write_captures(r: &Report, dir: &Path) -> Result<(), InputError> {
             continue;
         }
         let o = &x.outcome;
-        let slug: String = format!("{i:03}-{}-{}-{}", o.state, o.segment, o.case)
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = dir.join(format!("{slug}.pcap"));
+        let path = dir.join(format!("{}.pcap", slug(i, o)));
         let bad =
             |e: &dyn std::fmt::Display| InputError(format!("cannot write {}: {e}", path.display()));
         let file = std::fs::File::create(&path).map_err(|e| bad(&e))?;

@@ -61,6 +61,12 @@ pub struct Outcome {
     pub note: String,
     #[serde(skip)]
     pub exchange: Vec<Wire>,
+    /// A `tcpmc replay` scenario of what the kernel did, for a difference of a path suite.
+    #[serde(skip)]
+    pub replay: Option<String>,
+    /// For a path suite's difference: what happened before it that a variant may declare.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<&'static str>,
 }
 
 /// The kernel's connection during one row, and what tcpmc knows of its numbers.
@@ -278,6 +284,8 @@ fn run_row(ns: &Namespace, cfg: &Config, i: usize, case: &Case) -> Outcome {
         verdict: Verdict::NotRunnable,
         note: String::new(),
         exchange: Vec::new(),
+        replay: None,
+        cause: None,
     };
     let mut c = Conn::new(ns, i);
     if let Err(e) = c.setup(&r.state) {

@@ -54,6 +54,8 @@ pub enum Command {
     /// plays the other endpoint and the network. Suite `table`: every reaction-table row (`tcpmc
     /// table`) is brought about in the kernel by a real exchange, its probe segment injected with
     /// the kernel's numbers, and the kernel's reply and next state compared with the row's.
+    /// Suites `scenarios` and `walks`: a path of the model (a scenario file, a seeded random
+    /// walk) is run step by step, the kernel's segments and state held against the model's.
     /// Exit status: 0 every row agrees or differs as the variant declares, 1 an undeclared
     /// difference, 2 bad input or no privilege.
     Conform(ConformArgs),
@@ -188,6 +190,10 @@ fn parse_threads(s: &str) -> Result<usize, String> {
 pub enum Suite {
     /// Every reaction-table row the kernel can be brought into.
     Table,
+    /// Every examples/*.scenario (or each FILE), with the kernel as A and then as B.
+    Scenarios,
+    /// --walks N seeded random walks of the model, the kernel as A and B in turn.
+    Walks,
 }
 
 #[derive(Args, Debug)]
@@ -201,10 +207,24 @@ pub struct ConformArgs {
     /// Run only the rows whose "state | segment | case" contains TEXT (e.g. "TIME-WAIT | RST").
     #[arg(long, value_name = "TEXT")]
     pub rows: Option<String>,
+    /// Scenario files for --suite scenarios (default: examples/*.scenario).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// How many random walks --suite walks runs.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=20000))]
+    pub walks: u64,
+    /// The seed of --suite walks: the same seed gives the same walks.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Wait for the kernel's minute-long timers (TIME-WAIT's 60 s, tcp_fin_timeout) where a
+    /// scenario's tick ends them; without it the scenario stops there, agreeing so far.
+    #[arg(long)]
+    pub slow: bool,
     /// Print the result as JSON instead of Markdown.
     #[arg(long)]
     pub json: bool,
-    /// Write conform.md, conform.json and a pcap capture of each difference to DIR.
+    /// Write conform.md, conform.json and, for each difference, a pcap capture and (scenarios,
+    /// walks) a `tcpmc replay` scenario of what the kernel did to DIR.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
