@@ -35,8 +35,12 @@ pub struct Param {
 }
 
 /// Parses `time_wait=0..4` (inclusive) or `time_wait=0,2,4`; every value must lie in the
-/// field's range ([`field_range`]) and be given once.
+/// field's range ([`field_range`]) and be given once. Errors are one line, the input cut short.
 pub fn parse_param(text: &str) -> Result<Param, InputError> {
+    param_of(text).map_err(|e| InputError::bounded(e.0))
+}
+
+fn param_of(text: &str) -> Result<Param, InputError> {
     let shown = excerpt(text);
     let bad = || InputError(format!("--param {shown}: expected NAME=A..B or NAME=A,B,C"));
     let (field, range) = text.split_once('=').ok_or_else(bad)?;
@@ -104,11 +108,25 @@ pub fn check_integer_field(field: &str, cmd: &str) -> Result<(), InputError> {
 /// off `Config::validate` (with the largest sequence space, which bounds window and
 /// isn_choices) so that they are written once.
 pub fn field_range(field: &str) -> Option<(u8, u8)> {
-    let roomy = Config {
-        seq_space: 64,
-        ..Config::default()
-    };
-    allowed_range(&roomy, field)
+    type Ranges = Vec<(String, Option<(u8, u8)>)>;
+    static RANGES: std::sync::OnceLock<Ranges> = std::sync::OnceLock::new();
+    let ranges = RANGES.get_or_init(|| {
+        let roomy = Config {
+            seq_space: 64,
+            ..Config::default()
+        };
+        settings::field_names()
+            .into_iter()
+            .map(|f| {
+                let r = allowed_range(&roomy, &f);
+                (f, r)
+            })
+            .collect()
+    });
+    ranges
+        .iter()
+        .find(|(f, _)| f == field)
+        .and_then(|(_, r)| *r)
 }
 
 /// The values of `field` that `base` accepts with only that field changed.

@@ -41,7 +41,8 @@ fn cut(text: &str, max: usize) -> String {
     }
 }
 
-/// A message as one line: line breaks become "; ", quoted tokens ('…', `…`, "…") longer than
+/// A message as one line: line breaks become "; ", other control characters escapes (`\r`),
+/// quoted tokens ('…', `…`, "…") longer than
 /// [`MAX_TOKEN`] and words longer than [`MAX_WORD`] are cut, and the whole to [`MAX_LINE`].
 pub fn one_line(msg: &str) -> String {
     let joined: Vec<&str> = msg
@@ -49,7 +50,19 @@ pub fn one_line(msg: &str) -> String {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let joined = joined.join("; ");
+    // Control characters (a carriage return, an escape sequence) are shown, not obeyed.
+    let joined: String = joined
+        .join("; ")
+        .chars()
+        .flat_map(|c| {
+            let shown: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            shown
+        })
+        .collect();
     let chars: Vec<char> = joined.chars().collect();
     let mut out = String::new();
     // Quote characters with no closing one after some position: later searches would fail too
@@ -90,7 +103,7 @@ pub fn one_line(msg: &str) -> String {
                 continue;
             }
         }
-        out.push(if c.is_control() { ' ' } else { c });
+        out.push(c);
         i += 1;
     }
     cut(&out, MAX_LINE)
@@ -135,6 +148,10 @@ mod tests {
         assert_eq!(one_line(s), s);
         assert!(one_line(&long).chars().count() <= MAX_LINE + 1);
         assert_eq!(excerpt("short"), "short");
+        assert_eq!(
+            one_line("unknown variant 'mi\r9\u{1b}[2J'"),
+            "unknown variant 'mi\\r9\\u{1b}[2J'"
+        );
         assert_eq!(edit_distance("msll", "msl"), 1);
         assert_eq!(edit_distance("retires", "retries"), 1);
         assert_eq!(edit_distance("mls", "msl"), 1);
