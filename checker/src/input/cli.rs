@@ -66,7 +66,8 @@ pub enum Command {
     /// Each run is one check (single-threaded); runs go in parallel (--jobs). Cells: HOLDS,
     /// VIOLATED (counterexample steps), REACHED / NOT REACHED. Markdown on stdout (--json for
     /// JSON); with --out DIR each violated run's counterexample files go to DIR/<run>/ and the
-    /// matrix to DIR/sweep.md and DIR/sweep.json. Exit status: 0, or 2 on bad input.
+    /// matrix to DIR/sweep.md and DIR/sweep.json. At most 10,000 runs; --plan, --cell and
+    /// --merge spread a sweep over machines. Exit status: 0, or 2 on bad input.
     Sweep(SweepArgs),
     /// Find the smallest value of an integer parameter for which the chosen properties hold.
     ///
