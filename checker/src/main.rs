@@ -4,7 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 use tcpmc::commands::{bench, check, conform, explore, pictures, replay, sweep, table, variants};
 use tcpmc::input::cli::{Cli, Command};
-use tcpmc::input::error::InputError;
+use tcpmc::input::error::{one_line, InputError};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -50,12 +50,18 @@ fn main() -> ExitCode {
             // Point at the help of the subcommand the user typed, if any.
             let sub = std::env::args()
                 .nth(1)
-                .filter(|a| {
-                    ["check", "replay", "table", "explore", "conform"].contains(&a.as_str())
-                })
+                .filter(|a| is_subcommand(a))
                 .map(|a| format!("{a} "))
                 .unwrap_or_default();
-            eprintln!("tcpmc: {first}{allowed} (see tcpmc {sub}--help)");
+            // clap's "tip: a similar argument exists: '--msl'" is worth the same line.
+            let tip = rendered
+                .lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("tip: "))
+                .map(|l| format!("; {}", l.trim_start_matches("tip: ")))
+                .unwrap_or_default();
+            let msg = one_line(&format!("{first}{allowed}{tip}"));
+            eprintln!("tcpmc: {msg} (see tcpmc {sub}--help)");
             return ExitCode::from(2);
         }
     };
@@ -76,8 +82,16 @@ fn main() -> ExitCode {
     result.unwrap_or_else(|e| bad_input(&e))
 }
 
-/// Bad input: one line on stderr, exit status 2.
+/// A visible subcommand's name, whose own `--help` an error should point at.
+fn is_subcommand(name: &str) -> bool {
+    use clap::CommandFactory;
+    Cli::command()
+        .get_subcommands()
+        .any(|c| !c.is_hide_set() && c.get_name() == name)
+}
+
+/// Bad input: one line on stderr (of bounded length, whatever it quotes), exit status 2.
 fn bad_input(e: &InputError) -> ExitCode {
-    eprintln!("tcpmc: {e}");
+    eprintln!("tcpmc: {}", one_line(&e.0));
     ExitCode::from(2)
 }

@@ -160,7 +160,7 @@ fn bad_config_files_are_one_line_errors() {
     let typo = temp_file("typo.toml", "msl = 1\nmls = 2\n");
     assert_bad_input(
         &["check", "--config", typo.to_str().unwrap()],
-        "(line 2): unknown field `mls`",
+        ":2: unknown key `mls`; did you mean `msl`? (tcpmc check --help lists them)",
     );
     let range = temp_file("range.json", r#"{"seq_space": 2}"#);
     assert_bad_input(
@@ -258,4 +258,90 @@ fn list_and_version_refuse_bad_company() {
     let o = tcpmc(&["--version"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("tcpmc "));
+}
+
+/// Issue 15: a configuration error is one line, `FILE:LINE: message`, and an unknown key names
+/// the nearest field instead of listing all of them.
+#[test]
+fn config_errors_are_file_line_message_and_name_the_nearest_key() {
+    let empty = temp_file("empty-value.toml", "msl = \n");
+    let p = empty.to_string_lossy().to_string();
+    assert_bad_input(
+        &["check", "--config", &p],
+        &format!("{p}:1: invalid string; expected"),
+    );
+    let typo = temp_file("msll.toml", "time_wait = 2\nmsll = 1\n");
+    let p = typo.to_string_lossy().to_string();
+    assert_bad_input(
+        &["check", "--config", &p],
+        &format!("{p}:2: unknown key `msll`; did you mean `msl`? (tcpmc check --help lists them)"),
+    );
+    let json = temp_file("msll.json", "{\n  \"msll\": 1\n}\n");
+    let p = json.to_string_lossy().to_string();
+    assert_bad_input(
+        &["check", "--config", &p],
+        &format!("{p}:2: unknown key `msll`; did you mean `msl`?"),
+    );
+    // Nothing near: no guess.
+    let far = temp_file("far.toml", "zzzzzzzz = 1\n");
+    let o = tcpmc(&["check", "--config", far.to_str().unwrap()]);
+    assert!(!stderr(&o).contains("did you mean"), "{}", stderr(&o));
+    // A wrong value in a one-line JSON file names its key.
+    let kind = temp_file("kind.json", r#"{"time_wait": 2, "msl": "x"}"#);
+    assert_bad_input(
+        &["check", "--config", kind.to_str().unwrap()],
+        "`msl`: invalid type: string \"x\", expected u8",
+    );
+    // A 1 MB key or value is cut in the message.
+    let big = "k".repeat(1 << 20);
+    for text in [format!("{big} = 1\n"), format!("isn = \"{big}\"\n")] {
+        let f = temp_file("big.toml", &text);
+        let o = tcpmc(&["check", "--config", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert!(err.len() < 400 && err.contains("…"), "{} bytes", err.len());
+    }
+    // The same for a replay's config line.
+    let scenario = temp_file("typo.scenario", "config msll=2\nA connect\n");
+    assert_bad_input(
+        &["replay", scenario.to_str().unwrap()],
+        "line 1: unknown key `msll`; did you mean `msl`?",
+    );
+}
+
+/// Issue 15: a replay echoes a bad token cut to 40 characters, not whole.
+#[test]
+fn replay_cuts_the_tokens_it_echoes() {
+    let token = "q".repeat(1 << 20);
+    let f = temp_file("token.scenario", &format!("B listen\nA {token}\n"));
+    let o = tcpmc(&["replay", f.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", &err[..err.len().min(300)]);
+    assert_eq!(err.lines().count(), 1);
+    assert!(err.len() < 200, "{} bytes of stderr", err.len());
+    assert!(err.contains(&format!("{}…", "q".repeat(40))), "{err}");
+}
+
+/// Issue 15: every subcommand's errors point at its own help, clap's and tcpmc's alike, and
+/// clap's "a similar argument exists" tip stays on the line.
+#[test]
+fn errors_point_at_the_subcommands_help() {
+    for sub in [
+        "sweep", "minimize", "diagram", "graph", "bench", "check", "replay",
+    ] {
+        assert_bad_input(&[sub, "--bogus"], &format!("(see tcpmc {sub} --help)"));
+    }
+    assert_bad_input(&["graph"], "--out <FILE> (see tcpmc graph --help)");
+    assert_bad_input(
+        &["sweep", "--varients", "linux"],
+        "a similar argument exists: '--variants' (see tcpmc sweep --help)",
+    );
+    assert_bad_input(
+        &["chek"],
+        "a similar subcommand exists: 'check' (see tcpmc --help)",
+    );
+    assert_bad_input(
+        &["check", "--variant", "linx"],
+        "unknown variant 'linx'; did you mean 'linux'?",
+    );
 }

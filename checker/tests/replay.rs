@@ -179,7 +179,7 @@ fn malformed_files_are_one_line_errors_with_status_2() {
     assert_bad_file(
         "config-field",
         "config bogus=1\n",
-        "line 1: config bogus: unknown field `bogus`",
+        "line 1: unknown key `bogus` (tcpmc check --help lists them)",
     );
     assert_bad_file(
         "config-value",

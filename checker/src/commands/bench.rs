@@ -11,6 +11,7 @@
 use crate::commands::check::{self, Options};
 use crate::input::cli::{BenchArgs, BenchRunArgs, Mode, Search};
 use crate::input::error::InputError;
+use crate::input::output::OutputFile;
 use crate::search::graph;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -499,9 +500,12 @@ pub fn consistency(rows: &[Row]) -> Vec<String> {
 pub fn bench_command(args: &BenchArgs) -> Result<ExitCode, InputError> {
     let rungs = ladder(&args.ladder)
         .ok_or_else(|| InputError(format!("unknown ladder '{}'", args.ladder)))?;
-    if args.threads.contains(&0) {
-        return Err(InputError("--threads must be at least 1".into()));
-    }
+    // Before the ladder, which can take hours: an unwritable --out fails now.
+    let out = args
+        .out
+        .as_deref()
+        .map(|p| OutputFile::open("--out", p))
+        .transpose()?;
     let timeout = Duration::from_secs(args.timeout);
     eprintln!("{}", HEADER);
     let rows = run_ladder(&rungs, &args.threads, timeout, |r| {
@@ -510,9 +514,8 @@ pub fn bench_command(args: &BenchArgs) -> Result<ExitCode, InputError> {
     .map_err(InputError)?;
     let text = render(&rows);
     print!("{text}");
-    if let Some(path) = &args.out {
-        std::fs::write(path, &text)
-            .map_err(|e| InputError(format!("cannot write {}: {e}", path.display())))?;
+    if let Some(out) = out {
+        out.write(&text)?;
     }
     Ok(if text.contains("MISMATCH") {
         ExitCode::from(1)

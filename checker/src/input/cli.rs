@@ -66,7 +66,8 @@ pub enum Command {
     /// Each run is one check (single-threaded); runs go in parallel (--jobs). Cells: HOLDS,
     /// VIOLATED (counterexample steps), REACHED / NOT REACHED. Markdown on stdout (--json for
     /// JSON); with --out DIR each violated run's counterexample files go to DIR/<run>/ and the
-    /// matrix to DIR/sweep.md and DIR/sweep.json. Exit status: 0, or 2 on bad input.
+    /// matrix to DIR/sweep.md and DIR/sweep.json. At most 10,000 runs; --plan, --cell and
+    /// --merge spread a sweep over machines. Exit status: 0, or 2 on bad input.
     Sweep(SweepArgs),
     /// Find the smallest value of an integer parameter for which the chosen properties hold.
     ///
@@ -126,12 +127,13 @@ pub struct BenchArgs {
     /// The ladder: test (seconds), quick (a minute or two) or full (BENCHMARKS.md).
     #[arg(long, value_name = "L", default_value = "quick", value_parser = ["test", "quick", "full"])]
     pub ladder: String,
-    /// Thread counts for the BFS runs, comma-separated.
+    /// Thread counts for the BFS runs, comma-separated, each 1..=256.
     #[arg(
         long,
         value_name = "N,..",
         value_delimiter = ',',
-        default_value = "1,2"
+        default_value = "1,2",
+        value_parser = parse_threads
     )]
     pub threads: Vec<usize>,
     /// Give up a single run after this many seconds (its row then says timeout).
@@ -352,13 +354,38 @@ pub struct SweepArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Runs at once (default: the number of cores).
-    #[arg(long, value_name = "N")]
+    /// Runs at once, 1..=256 (default: the number of cores); with --cell, the threads of its
+    /// one check (default 1).
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub jobs: Option<usize>,
 
     /// Print the matrix as JSON instead of Markdown.
     #[arg(long)]
     pub json: bool,
+
+    /// Print the sweep as a job list instead of running it: one `tcpmc sweep ... --cell I
+    /// --cell-out DIR` command per cell (with --json, JSON lines), for GNU parallel, Slurm or
+    /// Kubernetes (README: "Sweeps across machines").
+    #[arg(long, requires = "cell_out", conflicts_with = "cell")]
+    pub plan: bool,
+
+    /// Run only cell I of the sweep (0-based, as --plan numbers them) and write its row to
+    /// --cell-out DIR/cell-I.json.
+    #[arg(long, value_name = "I", requires = "cell_out")]
+    pub cell: Option<u64>,
+
+    /// The directory each cell writes its row to (with --plan and --cell).
+    #[arg(long, value_name = "DIR")]
+    pub cell_out: Option<PathBuf>,
+
+    /// Print the matrix from the cells in DIR instead of running anything: the bytes a local
+    /// sweep prints (--json, --out as for a local sweep).
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = ["plan", "cell", "cell_out", "param", "properties", "variants", "jobs"]
+    )]
+    pub merge: Option<PathBuf>,
 
     #[command(flatten)]
     pub shared: SharedArgs,
@@ -370,13 +397,13 @@ pub struct MinimizeArgs {
     #[arg(long, value_name = "NAME")]
     pub param: String,
 
-    /// Smallest value tried.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub from: u8,
+    /// Smallest value tried [default: the field's smallest valid value].
+    #[arg(long, value_name = "N")]
+    pub from: Option<u8>,
 
-    /// Largest value tried.
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    pub to: u8,
+    /// Largest value tried [default: 8, or the field's largest valid value if smaller].
+    #[arg(long, value_name = "N")]
+    pub to: Option<u8>,
 
     /// Properties that must hold (repeatable). Default: every invariant.
     #[arg(long = "property", value_name = "NAME")]
@@ -386,8 +413,8 @@ pub struct MinimizeArgs {
     #[arg(long, value_name = "V[,V...]")]
     pub variant: Option<String>,
 
-    /// Runs at once (default: the number of cores).
-    #[arg(long, value_name = "N")]
+    /// Runs at once, 1..=256 (default: the number of cores).
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub jobs: Option<usize>,
 
     #[command(flatten)]

@@ -1,7 +1,7 @@
 //! Builds the configuration of a command: defaults, then a configuration file (TOML or JSON), then
 //! named variants, then field flags. Every failure is one line naming what is wrong.
 
-use crate::input::error::InputError;
+use crate::input::error::{edit_distance, excerpt, InputError};
 use crate::input::variant::variant_fields;
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -9,35 +9,118 @@ use tcpmc_model::Config;
 
 /// Reads a configuration file; the format follows the extension (`.toml` or `.json`).
 pub fn load_file(path: &Path) -> Result<Config, InputError> {
-    let shown = path.display();
+    let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError(format!("cannot read config file {shown}: {e}")))?;
+        .map_err(|e| InputError::bounded(format!("cannot read config file {shown}: {e}")))?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    match ext {
-        "toml" => toml::from_str::<Config>(&text).map_err(|e| {
+    parse_config(&text, ext, &shown)
+}
+
+/// Parses a configuration's text, `format` `toml` or `json`; errors read `FILE:LINE: message`
+/// (`shown` names the file), one line.
+pub fn parse_config(text: &str, format: &str, shown: &str) -> Result<Config, InputError> {
+    let at = |line: Option<usize>, msg: &str| {
+        let msg = explain_serde(msg);
+        InputError::bounded(match line {
+            Some(l) => format!("{shown}:{l}: {msg}"),
+            None => format!("config file {shown}: {msg}"),
+        })
+    };
+    match format {
+        "toml" => toml::from_str::<Config>(text).map_err(|e| {
             let line = e
                 .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-                .map(|l| format!(" (line {l})"))
-                .unwrap_or_default();
-            InputError(format!("config file {shown}{line}: {}", e.message().trim()))
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            at(line, e.message().trim())
         }),
         "json" => {
+            // serde_json appends " at line L column C" to its messages: the line goes first.
+            let json_at = |e: serde_json::Error| {
+                let full = e.to_string();
+                let suffix = format!(" at line {} column {}", e.line(), e.column());
+                let msg = full.strip_suffix(&suffix).unwrap_or(&full);
+                at((e.line() > 0).then_some(e.line()), msg)
+            };
             // Only an object is a configuration (serde would take an array as positional fields).
-            let v: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| InputError(format!("config file {shown}: {e}")))?;
+            let v: Value = serde_json::from_str(text).map_err(json_at)?;
             if !v.is_object() {
-                return Err(InputError(format!(
-                    "config file {shown}: a configuration is a JSON object of fields"
-                )));
+                return Err(at(None, "a configuration is a JSON object of fields"));
             }
-            serde_json::from_value::<Config>(v)
-                .map_err(|e| InputError(format!("config file {shown}: {e}")))
+            serde_json::from_str::<Config>(text).map_err(|e| {
+                // A JSON file is often one line: name the key whose value is wrong.
+                let key = v.as_object().and_then(|o| {
+                    o.iter()
+                        .find(|(k, val)| {
+                            let one =
+                                Value::Object(Map::from_iter([((*k).clone(), (*val).clone())]));
+                            serde_json::from_value::<Config>(one).is_err()
+                        })
+                        .map(|(k, _)| k.clone())
+                });
+                match key {
+                    Some(k) if !e.to_string().starts_with("unknown field") => {
+                        let e = json_at(e);
+                        let (head, msg) = e.0.split_once(": ").unwrap_or(("", &e.0));
+                        InputError::bounded(format!("{head}: `{}`: {msg}", excerpt(&k)))
+                    }
+                    _ => json_at(e),
+                }
+            })
         }
-        _ => Err(InputError(format!(
-            "config file {shown}: unknown format '{ext}' (use a .toml or .json file)"
+        _ => Err(InputError::bounded(format!(
+            "config file {shown}: unknown format '{format}' (use a .toml or .json file)"
         ))),
     }
+}
+
+/// The configuration fields, in order (the keys of a config file, `config` lines and flags).
+pub fn field_names() -> Vec<String> {
+    match serde_json::to_value(Config::default()) {
+        Ok(Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The error of an unknown key: the nearest field by edit distance, not the list of all 38.
+pub fn unknown_key(key: &str) -> String {
+    let hint = match nearest_field(key) {
+        Some(f) => format!("; did you mean `{f}`?"),
+        None => String::new(),
+    };
+    format!(
+        "unknown key `{}`{hint} (tcpmc check --help lists them)",
+        excerpt(key)
+    )
+}
+
+/// The field nearest to `key` (case, `-` and `_` aside), if it is near enough to be a typo.
+pub fn nearest_field(key: &str) -> Option<String> {
+    // Beyond this length no field is within reach, and the distance would cost time.
+    if key.chars().count() > 40 {
+        return None;
+    }
+    let norm = key.to_ascii_lowercase().replace('-', "_");
+    let reach = (norm.chars().count() / 3).clamp(1, 3);
+    field_names()
+        .into_iter()
+        .map(|f| (edit_distance(&norm, &f), f))
+        .filter(|(d, _)| *d <= reach)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, f)| f)
+}
+
+/// serde's "unknown field `k`, expected one of <all 38>" as [`unknown_key`]; other messages
+/// unchanged.
+fn explain_serde(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let end = rest
+            .rfind("`, expected")
+            .or_else(|| rest.rfind("`, there are no fields"));
+        if let Some(end) = end {
+            return unknown_key(&rest[..end]);
+        }
+    }
+    msg.to_string()
 }
 
 /// Sets the given fields (snake_case name, JSON value) on top of `base`, then validates.
@@ -59,7 +142,8 @@ pub fn merge(base: Config, overrides: &[(&str, Value)]) -> Result<Config, InputE
     for (k, val) in overrides {
         obj.insert((*k).to_string(), val.clone());
     }
-    let cfg: Config = serde_json::from_value(v).map_err(|e| InputError(e.to_string()))?;
+    let cfg: Config = serde_json::from_value(v)
+        .map_err(|e| InputError::bounded(explain_serde(&e.to_string())))?;
     Ok(Config {
         mutation: base.mutation,
         first_isn_any: base.first_isn_any,

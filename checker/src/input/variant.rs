@@ -6,7 +6,7 @@
 //! incompatible, and so are two bases. Every command that takes a variant goes through
 //! [`crate::input::settings::variant_config`].
 
-use crate::input::error::InputError;
+use crate::input::error::{edit_distance, excerpt, InputError};
 use serde_json::Value;
 
 /// The default configuration's name.
@@ -176,23 +176,37 @@ pub const VARIANTS: &[Variant] = &[
 
 fn find(name: &str) -> Result<&'static Variant, InputError> {
     VARIANTS.iter().find(|v| v.name == name).ok_or_else(|| {
+        // A typo's nearest name; beyond 40 characters nothing is near.
+        let near = (name.chars().count() <= 40)
+            .then(|| {
+                VARIANTS
+                    .iter()
+                    .map(|v| (edit_distance(&name.to_ascii_lowercase(), v.name), v.name))
+                    .filter(|(d, _)| *d <= 2)
+                    .min_by_key(|(d, _)| *d)
+            })
+            .flatten()
+            .map(|(_, n)| format!("; did you mean '{n}'?"))
+            .unwrap_or_default();
         InputError(format!(
-            "unknown variant '{name}' (tcpmc variants lists them)"
+            "unknown variant '{}'{near} (tcpmc variants lists them)",
+            excerpt(name)
         ))
     })
 }
 
-/// The field settings of a comma-separated variant list, checked for compatibility.
 /// A user's text cut to a readable length for an error line.
 fn short(text: &str) -> String {
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(60).collect::<String>())
-    } else {
-        text.to_string()
-    }
+    excerpt(text)
 }
 
+/// The field settings of a comma-separated variant list, checked for compatibility. Errors are
+/// one line, with the user's names cut short.
 pub fn variant_fields(spec: &str) -> Result<Vec<(String, Value)>, InputError> {
+    fields_of(spec).map_err(|e| InputError::bounded(e.0))
+}
+
+fn fields_of(spec: &str) -> Result<Vec<(String, Value)>, InputError> {
     let mut base: Option<&str> = None;
     let mut base_fields: Vec<(String, Value)> = Vec::new();
     let mut modifiers: Vec<(String, Value, &str)> = Vec::new();
