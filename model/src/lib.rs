@@ -13,6 +13,7 @@
 //! - on top, the users of those layers: [`TcpModel`] here, `step`, `replay`, `reaction`,
 //!   `fixtures` and `state_hash`.
 
+pub mod dense;
 pub mod events;
 pub mod fixtures;
 pub mod lifecycle;
