@@ -3,7 +3,7 @@
 
 use crate::commands::common::{count, create_out_dir, select_properties};
 use crate::commands::pictures;
-use crate::input::cli::{CheckArgs, Search};
+use crate::input::cli::{CheckArgs, Search, TimeSemantics};
 use crate::input::error::InputError;
 use crate::search::bfs::{self, Outcome};
 use crate::search::dfs;
@@ -465,6 +465,9 @@ pub fn check_command(args: &CheckArgs) -> Result<ExitCode, InputError> {
     let cfg = args.cfg.build()?;
     let props = select_properties(&args.properties, |_| true)?;
     let threads = count("threads", args.threads)?;
+    if args.time == TimeSemantics::Dense {
+        return crate::commands::check_dense::dense_command(args, &cfg, threads);
+    }
     if let Some(dir) = &args.out {
         create_out_dir(dir)?;
     }

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod check_dense;
 pub mod common;
 pub mod conform;
 pub mod explore;

@@ -274,6 +274,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "S", default_value = "bfs")]
     pub search: Search,
 
+    /// Time: ticks (discrete, the reference) or dense (zones over the timers and segment ages;
+    /// safety and coverage only, by BFS).
+    #[arg(long, value_enum, value_name = "T", default_value = "ticks")]
+    pub time: TimeSemantics,
+
     /// Print the report as JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -636,6 +641,16 @@ impl Search {
             Search::Auto => "auto",
         }
     }
+}
+
+/// Which time `tcpmc check` explores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TimeSemantics {
+    /// Discrete ticks (docs/model.md, "Time").
+    #[default]
+    Ticks,
+    /// Dense time: the zone graph (README, "Dense time").
+    Dense,
 }
 
 /// Output formats of `tcpmc table`.

@@ -460,6 +460,27 @@ impl<const N: usize> Dbm<N> {
         }
     }
 
+    /// Renames clocks: the new clock `i` (1-based) takes the old clock `src[i - 1]`, where `0`
+    /// is the reference clock (`x_i := 0`, a reset). Several new clocks may take the same old
+    /// one (copies); old clocks nobody takes are dropped. This is one pass of the composition
+    /// of [`Dbm::copy`], [`Dbm::swap`] and [`Dbm::reset`] that a permutation of the network's
+    /// slots, a duplicate and a send make at once. Stays canonical (every entry of the result
+    /// is an entry of the canonical input, or `(0, ≤)` between two copies).
+    pub fn rename(&mut self, src: &[usize; N]) {
+        if self.is_empty() {
+            return;
+        }
+        let old = *self;
+        let s = |i: usize| if i == 0 { 0 } else { src[i - 1] };
+        for i in 0..=N {
+            for j in 0..=N {
+                if i != j {
+                    self.set(i, j, old.get(s(i), s(j)));
+                }
+            }
+        }
+    }
+
     /// Intersection; returns whether it is non-empty.
     pub fn intersect(&mut self, other: &Dbm<N>) -> bool {
         if self.is_empty() {
@@ -979,6 +1000,30 @@ mod tests {
         assert!(s.is_canonical());
         s.swap(2, 1);
         assert_eq!(s, d);
+    }
+
+    #[test]
+    fn rename_is_the_composition_of_swap_copy_and_reset() {
+        let mut r = SplitMix(16);
+        for _ in 0..500 {
+            let cs = random_zone(&mut r, 3);
+            let d = dbm_of::<3>(&cs);
+            // A permutation: rename by (2, 3, 1) is two swaps.
+            let mut by_swaps = d;
+            by_swaps.swap(1, 2);
+            by_swaps.swap(2, 3);
+            let mut renamed = d;
+            renamed.rename(&[2, 3, 1]);
+            assert_eq!(renamed, by_swaps, "{d}");
+            // A duplicate and a reset: x1 := x3, x2 := x2, x3 := 0.
+            let mut by_ops = d;
+            by_ops.copy(1, 3);
+            by_ops.reset(3, 0);
+            let mut renamed = d;
+            renamed.rename(&[3, 2, 0]);
+            assert_eq!(renamed, by_ops, "{d}");
+            assert!(renamed.is_canonical() || renamed.is_empty());
+        }
     }
 
     #[test]

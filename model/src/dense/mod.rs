@@ -1,5 +1,7 @@
-//! Dense time (issue 16), first building block: zones as difference-bound matrices ([`Dbm`]).
-//! Nothing in the model uses it yet; this note is the plan it is built for.
+//! Dense time (issue 16): zones as difference-bound matrices ([`Dbm`]) and, on them, the
+//! dense-time semantics of the model ([`semantics`]: the zone graph that `tcpmc check --time
+//! dense` searches). This note is the plan; `semantics` says where the implementation settled
+//! (the invariant `a ≤ MSL − 1`, `Die` only without loss, the equal segments' symmetry).
 //!
 //! **Clocks.** `N = 2 + MAX_NET` (8): clocks 1 and 2 are A's and B's timer (one timer per endpoint,
 //! its kind stays in the discrete state); clock `3 + k` is the age of network slot `k`. A clock
@@ -48,5 +50,7 @@
 //! intersected with the predecessor of the next), which is left for the checker.
 
 pub mod dbm;
+pub mod semantics;
 
 pub use dbm::{Bound, Dbm, Valuation};
+pub use semantics::{DenseAction, DenseModel, Extrapolation, ZoneState, CLOCKS};

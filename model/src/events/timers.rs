@@ -29,7 +29,9 @@ pub(crate) fn tick(ctx: &mut Ctx) -> Option<()> {
     Some(())
 }
 
-fn expire(ctx: &mut Ctx, side: Side) {
+/// One endpoint's timer fires: the expiry logic of [`tick`] without the ageing, so that the
+/// dense-time semantics (`crate::dense::semantics`) can fire one side at a time.
+pub(crate) fn expire(ctx: &mut Ctx, side: Side) {
     let e = *ctx.ep(side);
     match e.timer.kind {
         TimerKind::Off => {}

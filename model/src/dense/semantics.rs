@@ -1,0 +1,540 @@
+//! The dense-time semantics of the model (issue 16): the zone graph, UPPAAL's way.
+//!
+//! A [`ZoneState`] is the discrete [`State`] with its time fields normalised, plus a zone over
+//! [`CLOCKS`] clocks: clock 1 and 2 are A's and B's timer, clock `3 + k` the age of network slot
+//! `k`. Normalised means: every segment's `age` is 0 (its age is its clock), and a running
+//! timer's `ticks` holds the timer's whole duration, a constant, never a count (nothing counts
+//! down: the timer's clock counts up).
+//!
+//! **Actions.** Every discrete action of the tick model but `Tick`, on every slot (equal segments
+//! may have different ages, so each one is a separate action), plus
+//! - `Fire(side)`: guard `t ≥ T` (`T` the duration): the tick model's expiry logic
+//!   (`events::timers::expire`), alone;
+//! - `Die(i)`: guard `a ≥ MSL − 1`: the segment leaves the network, as at the tick where its age
+//!   reaches MSL. Generated only when the network does not lose segments: otherwise `Lose(i)`,
+//!   unguarded, has the same discrete effect from a larger zone, so `Die` adds no behaviour.
+//!
+//! **Invariants.** A running timer of duration `T`: `t ≤ T` (it fires at `T`, no later). A
+//! segment in flight: `a ≤ MSL − 1`. Both closed. The tick model delivers a segment in the
+//! phases 0..MSL−1 after the one it was sent in and removes it at the tick into phase MSL, before
+//! that tick's timers fire; with integer times as phases, that is `a ≤ MSL − 1` and death at
+//! `a = MSL − 1`, after the segment's last use and before any timer firing at `a = MSL`. So every
+//! run of the tick model is a run of this one (events of phase `j` at time `j`, a tick's deaths
+//! at the end of phase `j − 1`, its firings, A's then B's, first at time `j`). The converse does
+//! not hold: at the instant a timer is due, other events may still come before it fires (the
+//! tick model fires every due timer first), and the two timers due at one instant may fire in
+//! either order with events between them. Dense time has those runs more, and no fewer.
+//!
+//! **A step.** Guard (on the source zone), then the discrete effect, computed by the tick model's
+//! own code on a state whose segments carry their slot number + 1 in `age` and whose running
+//! timers carry `ticks = 0` (never a duration): afterwards a segment with age 0 is new (clock
+//! reset), one with age `k + 1` came from slot `k` (a duplicate's two copies share the clock:
+//! copy), and a running timer whose `ticks` is not 0 was (re)armed (clock reset); the others get
+//! their duration back. Clocks of idle timers and empty slots are freed. Then time passes: `up`,
+//! the invariants, extrapolation by the constants of the discrete state ([`Extrapolation`]), and
+//! the equal segments' clocks are permuted to the least zone of the permutations (equal segments
+//! are interchangeable, as the tick model's sort by age makes them).
+
+use crate::dense::dbm::Dbm;
+use crate::events::timers;
+use crate::state::config::{Config, MAX_NET};
+use crate::state::ctx::Ctx;
+use crate::state::endpoint::Side;
+use crate::state::network::Network;
+use crate::state::segment::Segment;
+use crate::system::{self, Action, Choice, State};
+use stateright::Model;
+
+/// Clocks: A's timer, B's timer, then one per network slot.
+pub const CLOCKS: usize = 2 + MAX_NET;
+
+/// A zone over the model's clocks.
+pub type Zone = Dbm<CLOCKS>;
+
+/// The clock of `side`'s timer (1-based, as [`Dbm`] counts).
+pub fn timer_clock(side: Side) -> usize {
+    1 + side.index()
+}
+
+/// The clock of network slot `i` (0-based).
+pub fn slot_clock(i: usize) -> usize {
+    3 + i
+}
+
+/// A state of the zone graph: the normalised discrete state and its zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ZoneState {
+    pub s: State,
+    pub z: Zone,
+}
+
+/// An action of the dense semantics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DenseAction {
+    /// A discrete action of the tick model (never `Tick`).
+    Step(Action),
+    /// The side's timer fires (its clock has reached the duration).
+    Fire(Side),
+    /// The segment in slot `i` dies of old age (only without loss; see the module note).
+    Die(u8),
+}
+
+/// The abstraction applied after every successor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Extrapolation {
+    /// `Extra_M`, `M` the largest constant each clock is compared with in the discrete state.
+    M,
+    /// `Extra_LU^+`, `L` from the guards, `U` from the invariants.
+    #[default]
+    LuPlus,
+}
+
+/// The dense-time model of a configuration: a stateright [`Model`].
+#[derive(Clone)]
+pub struct DenseModel {
+    pub cfg: Config,
+    pub extrapolation: Extrapolation,
+}
+
+/// Where each clock of a successor came from: `0` reset (a new segment, a timer armed), else
+/// the predecessor's clock of that number. Idle clocks' entries mean nothing.
+pub type ClockMap = [usize; CLOCKS];
+
+impl DenseModel {
+    pub fn new(cfg: Config) -> DenseModel {
+        DenseModel {
+            cfg,
+            extrapolation: Extrapolation::default(),
+        }
+    }
+
+    pub fn with_extrapolation(mut self, e: Extrapolation) -> DenseModel {
+        self.extrapolation = e;
+        self
+    }
+
+    /// The largest age a segment reaches in flight.
+    fn max_age(&self) -> i32 {
+        self.cfg.msl as i32 - 1
+    }
+
+    /// The initial state: nothing in motion, every clock idle.
+    pub fn initial(&self) -> ZoneState {
+        let s = State::initial();
+        let mut z = Zone::zero();
+        self.settle(&s, &mut z);
+        ZoneState { s, z }
+    }
+
+    /// The clocks in use and their invariant bound (a running timer's duration, a segment's
+    /// largest age), or `None` for an idle clock.
+    pub fn bounds(&self, s: &State) -> [Option<i32>; CLOCKS] {
+        let mut b = [None; CLOCKS];
+        for side in [Side::A, Side::B] {
+            let t = s.ep(side).timer;
+            if t.running() {
+                b[timer_clock(side) - 1] = Some(t.ticks as i32);
+            }
+        }
+        for i in 0..s.net.len() {
+            b[slot_clock(i) - 1] = Some(self.max_age());
+        }
+        b
+    }
+
+    /// Frees the idle clocks, lets time pass under the invariants, extrapolates.
+    fn settle(&self, s: &State, z: &mut Zone) {
+        let bounds = self.bounds(s);
+        for (k, b) in bounds.iter().enumerate() {
+            if b.is_none() {
+                z.free(k + 1);
+            }
+        }
+        z.up();
+        for (k, b) in bounds.iter().enumerate() {
+            if let Some(c) = b {
+                z.at_most(k + 1, *c);
+            }
+        }
+        let upper: [i32; CLOCKS] = bounds.map(|b| b.unwrap_or(-1));
+        match self.extrapolation {
+            Extrapolation::M => z.extrapolate_m(&upper),
+            Extrapolation::LuPlus => {
+                // Lower-bound guards: the timers' `t ≥ T`; `Die`'s `a ≥ MSL − 1` when generated.
+                let mut lower = upper;
+                if self.cfg.loss {
+                    for l in lower.iter_mut().skip(2) {
+                        *l = -1;
+                    }
+                }
+                z.extrapolate_lu_plus(&lower, &upper);
+            }
+        }
+    }
+
+    /// The successor by `a`, with the clock map from the source's clocks to the successor's.
+    pub fn successor(&self, from: &ZoneState, a: DenseAction) -> Option<(ZoneState, ClockMap)> {
+        let cfg = &self.cfg;
+        let mut z = from.z;
+        // Guards.
+        match a {
+            DenseAction::Step(Action::Tick) => return None,
+            DenseAction::Step(_) => {}
+            DenseAction::Fire(side) => {
+                let t = from.s.ep(side).timer;
+                if !t.running() || !z.at_least(timer_clock(side), t.ticks as i32) {
+                    return None;
+                }
+            }
+            DenseAction::Die(i) => {
+                if cfg.loss
+                    || i as usize >= from.s.net.len()
+                    || !z.at_least(slot_clock(i as usize), self.max_age())
+                {
+                    return None;
+                }
+            }
+        }
+        // The tagged state: segments carry slot + 1, running timers 0.
+        let mut tagged = from.s;
+        let mut net = Network::default();
+        for (k, seg) in from.s.net.segments().iter().enumerate() {
+            net.push_ordered(
+                Segment {
+                    age: k as u8 + 1,
+                    ..*seg
+                },
+                MAX_NET,
+                false,
+            );
+        }
+        tagged.net = net;
+        for e in tagged.ep.iter_mut() {
+            if e.timer.running() {
+                e.timer.ticks = 0;
+            }
+        }
+        let mut n = match a {
+            DenseAction::Step(action) => system::apply(cfg, &tagged, action)?,
+            DenseAction::Fire(side) => {
+                let mut s = tagged;
+                let mut ctx = Ctx {
+                    cfg,
+                    s: &mut s,
+                    choice: Choice::None,
+                };
+                timers::expire(&mut ctx, side);
+                s
+            }
+            DenseAction::Die(i) => {
+                let mut s = tagged;
+                s.net.remove(i as usize);
+                s
+            }
+        };
+        // Where each clock comes from; restore the durations and zero the ages.
+        let mut src: ClockMap = [0; CLOCKS];
+        for side in [Side::A, Side::B] {
+            let c = timer_clock(side);
+            let t = &mut n.ep[side.index()].timer;
+            if t.running() {
+                if t.ticks == 0 {
+                    t.ticks = from.s.ep(side).timer.ticks;
+                    src[c - 1] = c;
+                } else {
+                    src[c - 1] = 0;
+                }
+            }
+        }
+        let mut net = Network::default();
+        for (j, seg) in n.net.segments().iter().enumerate() {
+            src[slot_clock(j) - 1] = if seg.age == 0 {
+                0
+            } else {
+                slot_clock(seg.age as usize - 1)
+            };
+            net.push_ordered(Segment { age: 0, ..*seg }, MAX_NET, false);
+        }
+        n.net = net;
+        z.rename(&src);
+        self.settle(&n, &mut z);
+        if z.is_empty() {
+            return None;
+        }
+        let perm = least_permutation(&n, &mut z);
+        let map: ClockMap = std::array::from_fn(|k| src[perm[k] - 1]);
+        Some((ZoneState { s: n, z }, map))
+    }
+
+    /// The enabled actions (`Fire` and `Die` only where their guard can hold).
+    pub fn enabled(&self, zs: &ZoneState, out: &mut Vec<DenseAction>) {
+        let mut discrete = Vec::new();
+        system::actions(&self.cfg, &zs.s, &mut discrete);
+        let net = zs.s.net.segments();
+        // Every slot of the run of equal segments that starts at `i`.
+        let run = |i: u8| (i as usize..net.len()).take_while(move |&j| net[j] == net[i as usize]);
+        for a in discrete {
+            match a {
+                Action::Tick => {}
+                Action::Deliver(i, c) => {
+                    out.extend(run(i).map(|j| DenseAction::Step(Action::Deliver(j as u8, c))))
+                }
+                Action::Lose(i) => {
+                    out.extend(run(i).map(|j| DenseAction::Step(Action::Lose(j as u8))))
+                }
+                Action::Duplicate(i) => {
+                    out.extend(run(i).map(|j| DenseAction::Step(Action::Duplicate(j as u8))))
+                }
+                other => out.push(DenseAction::Step(other)),
+            }
+        }
+        for side in [Side::A, Side::B] {
+            let t = zs.s.ep(side).timer;
+            let mut g = zs.z;
+            if t.running() && g.at_least(timer_clock(side), t.ticks as i32) {
+                out.push(DenseAction::Fire(side));
+            }
+        }
+        if !self.cfg.loss {
+            for i in 0..net.len() {
+                let mut g = zs.z;
+                if g.at_least(slot_clock(i), self.max_age()) {
+                    out.push(DenseAction::Die(i as u8));
+                }
+            }
+        }
+    }
+
+    /// The action in the replay syntax of the tick model, `A fires` / `die A->B SYN` for the
+    /// dense ones.
+    pub fn describe(&self, from: &ZoneState, a: &DenseAction) -> String {
+        match *a {
+            DenseAction::Step(action) => system::describe(&from.s, &action),
+            DenseAction::Fire(side) => {
+                let kind = match from.s.ep(side).timer.kind {
+                    crate::TimerKind::Off => "timer",
+                    crate::TimerKind::Retransmit => "rexmt",
+                    crate::TimerKind::TimeWait => "2msl",
+                    crate::TimerKind::Quiet => "quiet",
+                    crate::TimerKind::FinWait2 => "fw2",
+                };
+                format!("{side} {kind} timer fires")
+            }
+            DenseAction::Die(i) => {
+                system::describe(&from.s, &Action::Lose(i)).replacen("lose", "die (age MSL-1)", 1)
+            }
+        }
+    }
+
+    /// The earliest time of every step of a path (`states[0]` the initial state, `actions[k]`
+    /// from `states[k]` to `states[k + 1]`), over all timed runs that follow the whole path: the
+    /// path's guards and invariants are difference constraints between the step times, solved
+    /// exactly (all-pairs shortest paths; the backward propagation a forward zone lacks). The
+    /// earliest times together are one run (the least solution of difference constraints is a
+    /// solution); with closed guards they are integers. Returns, per state, its time and the
+    /// discrete state shown at that time (segment ages and remaining timer ticks filled in), or
+    /// `None` when the path has no timed run (a bug: zone-graph paths are realisable).
+    pub fn timeline(
+        &self,
+        states: &[ZoneState],
+        actions: &[DenseAction],
+    ) -> Option<Vec<(i64, State)>> {
+        let n = states.len();
+        const INF: i64 = i64::MAX / 4;
+        // m[a][b]: bound on tau_a - tau_b.
+        let mut m = vec![vec![INF; n]; n];
+        for (k, row) in m.iter_mut().enumerate() {
+            row[k] = 0;
+        }
+        let tighten = |m: &mut Vec<Vec<i64>>, a: usize, b: usize, w: i64| {
+            if w < m[a][b] {
+                m[a][b] = w;
+            }
+        };
+        // reset[c]: the step at which clock c was last reset.
+        let mut reset = [0usize; CLOCKS];
+        let mut resets = vec![reset];
+        for k in 1..n {
+            let (prev, a) = (&states[k - 1], actions[k - 1]);
+            tighten(&mut m, k - 1, k, 0);
+            // The invariants of the state left hold until this step.
+            for (c, b) in self.bounds(&prev.s).iter().enumerate() {
+                if let Some(u) = b {
+                    tighten(&mut m, k, reset[c], *u as i64);
+                }
+            }
+            match a {
+                DenseAction::Fire(side) => {
+                    let c = timer_clock(side) - 1;
+                    let t = prev.s.ep(side).timer.ticks as i64;
+                    tighten(&mut m, reset[c], k, -t);
+                }
+                DenseAction::Die(i) => {
+                    let c = slot_clock(i as usize) - 1;
+                    tighten(&mut m, reset[c], k, -(self.max_age() as i64));
+                }
+                DenseAction::Step(_) => {}
+            }
+            let (next, map) = self.successor(prev, a)?;
+            if next != states[k] {
+                return None;
+            }
+            reset = std::array::from_fn(|c| if map[c] == 0 { k } else { reset[map[c] - 1] });
+            resets.push(reset);
+        }
+        for v in 0..n {
+            for a in 0..n {
+                if m[a][v] >= INF {
+                    continue;
+                }
+                for b in 0..n {
+                    if m[v][b] < INF && m[a][v] + m[v][b] < m[a][b] {
+                        m[a][b] = m[a][v] + m[v][b];
+                    }
+                }
+            }
+        }
+        if (0..n).any(|k| m[k][k] < 0) {
+            return None;
+        }
+        let tau: Vec<i64> = (0..n).map(|k| -m[0][k]).collect();
+        Some(
+            states
+                .iter()
+                .enumerate()
+                .map(|(k, zs)| {
+                    let mut s = zs.s;
+                    let r = &resets[k];
+                    let age = |c: usize| (tau[k] - tau[r[c - 1]]).clamp(0, u8::MAX as i64) as u8;
+                    for side in [Side::A, Side::B] {
+                        let t = &mut s.ep[side.index()].timer;
+                        if t.running() {
+                            t.ticks = t.ticks.saturating_sub(age(timer_clock(side)));
+                        }
+                    }
+                    let mut net = Network::default();
+                    for (j, seg) in zs.s.net.segments().iter().enumerate() {
+                        let seg = Segment {
+                            age: age(slot_clock(j)),
+                            ..*seg
+                        };
+                        net.push_ordered(seg, MAX_NET, false);
+                    }
+                    s.net = net;
+                    (tau[k], s)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Permutes the clocks of each run of equal segments to the least zone of all such
+/// permutations (entrywise order of the matrix), the canonical representative of the states
+/// that differ only in which of two equal segments is which. Returns the permutation applied:
+/// the new clock `k + 1` is the old clock `perm[k]`.
+fn least_permutation(s: &State, z: &mut Zone) -> ClockMap {
+    let identity: ClockMap = std::array::from_fn(|k| k + 1);
+    let net = s.net.segments();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < net.len() {
+        let mut j = i + 1;
+        while j < net.len() && net[j] == net[i] {
+            j += 1;
+        }
+        if j - i > 1 {
+            runs.push((i, j - i));
+        }
+        i = j;
+    }
+    if runs.is_empty() {
+        return identity;
+    }
+    let mut best = *z;
+    let mut best_perm = identity;
+    let mut perm = identity;
+    let base = *z;
+    permute_runs(&runs, 0, &mut perm, &mut |p| {
+        let mut c = base;
+        c.rename(p);
+        if less(&c, &best) {
+            best = c;
+            best_perm = *p;
+        }
+    });
+    *z = best;
+    best_perm
+}
+
+/// Calls `visit` with every permutation that permutes clocks only within the runs.
+fn permute_runs(
+    runs: &[(usize, usize)],
+    r: usize,
+    perm: &mut ClockMap,
+    visit: &mut dyn FnMut(&ClockMap),
+) {
+    if r == runs.len() {
+        visit(perm);
+        return;
+    }
+    let (start, len) = runs[r];
+    let base = slot_clock(start) - 1;
+    heap_permute(len, base, perm, &mut |p| {
+        permute_runs(runs, r + 1, p, visit)
+    });
+}
+
+/// Heap's algorithm over `perm[base..base + k]`.
+fn heap_permute(k: usize, base: usize, perm: &mut ClockMap, visit: &mut dyn FnMut(&mut ClockMap)) {
+    if k <= 1 {
+        visit(perm);
+        return;
+    }
+    for i in 0..k - 1 {
+        heap_permute(k - 1, base, perm, visit);
+        if k % 2 == 0 {
+            perm.swap(base + i, base + k - 1);
+        } else {
+            perm.swap(base, base + k - 1);
+        }
+    }
+    heap_permute(k - 1, base, perm, visit);
+}
+
+/// Entrywise lexicographic order of two zones' matrices.
+fn less(a: &Zone, b: &Zone) -> bool {
+    for i in 0..=CLOCKS {
+        for j in 0..=CLOCKS {
+            let (x, y) = (a.get(i, j).raw(), b.get(i, j).raw());
+            if x != y {
+                return x < y;
+            }
+        }
+    }
+    false
+}
+
+impl Model for DenseModel {
+    type State = ZoneState;
+    type Action = DenseAction;
+
+    fn init_states(&self) -> Vec<ZoneState> {
+        vec![self.initial()]
+    }
+
+    fn actions(&self, state: &ZoneState, actions: &mut Vec<DenseAction>) {
+        self.enabled(state, actions);
+    }
+
+    fn next_state(&self, state: &ZoneState, action: DenseAction) -> Option<ZoneState> {
+        self.successor(state, action).map(|(n, _)| n)
+    }
+
+    fn format_action(&self, action: &DenseAction) -> String {
+        format!("{action:?}")
+    }
+
+    fn within_boundary(&self, state: &ZoneState) -> bool {
+        !state.s.cut
+    }
+}
