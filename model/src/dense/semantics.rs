@@ -35,7 +35,7 @@
 //! the equal segments' clocks are permuted to the least zone of the permutations (equal segments
 //! are interchangeable, as the tick model's sort by age makes them).
 
-use crate::dense::dbm::Dbm;
+use crate::dense::dbm::{Bound, Dbm};
 use crate::events::timers;
 use crate::state::config::{Config, MAX_NET};
 use crate::state::ctx::Ctx;
@@ -290,15 +290,17 @@ impl DenseModel {
         }
         for side in [Side::A, Side::B] {
             let t = zs.s.ep(side).timer;
-            let mut g = zs.z;
-            if t.running() && g.at_least(timer_clock(side), t.ticks as i32) {
+            if t.running()
+                && zs
+                    .z
+                    .allows(0, timer_clock(side), Bound::le(-(t.ticks as i32)))
+            {
                 out.push(DenseAction::Fire(side));
             }
         }
         if !self.cfg.loss {
             for i in 0..net.len() {
-                let mut g = zs.z;
-                if g.at_least(slot_clock(i), self.max_age()) {
+                if zs.z.allows(0, slot_clock(i), Bound::le(-self.max_age())) {
                     out.push(DenseAction::Die(i as u8));
                 }
             }
@@ -492,7 +494,7 @@ fn heap_permute(k: usize, base: usize, perm: &mut ClockMap, visit: &mut dyn FnMu
     }
     for i in 0..k - 1 {
         heap_permute(k - 1, base, perm, visit);
-        if k % 2 == 0 {
+        if k.is_multiple_of(2) {
             perm.swap(base + i, base + k - 1);
         } else {
             perm.swap(base, base + k - 1);
