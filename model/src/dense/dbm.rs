@@ -284,22 +284,35 @@ impl<const N: usize> Dbm<N> {
         if self.is_empty() {
             return;
         }
+        // On a flat copy: the split representation's `get`/`set` branch on every access.
+        let mut m = [[Bound::INF; MAX_CLOCKS + 1]; MAX_CLOCKS + 1];
+        for (i, row) in m.iter_mut().enumerate().take(N + 1) {
+            for (j, e) in row.iter_mut().enumerate().take(N + 1) {
+                *e = self.get(i, j);
+            }
+        }
         for k in 0..=N {
-            for i in 0..=N {
-                let ik = self.get(i, k);
+            let mk = m[k];
+            for row in m.iter_mut().take(N + 1) {
+                let ik = row[k];
                 if ik.is_inf() {
                     continue;
                 }
                 for j in 0..=N {
-                    let via = ik.add(self.get(k, j));
-                    if via < self.get(i, j) {
-                        self.set(i, j, via);
+                    let via = ik.add(mk[j]);
+                    if via < row[j] {
+                        row[j] = via;
                     }
                 }
             }
-            if (0..=N).any(|i| self.get(i, i) < Bound::LE_ZERO) {
+            if (0..=N).any(|i| m[i][i] < Bound::LE_ZERO) {
                 self.make_empty();
                 return;
+            }
+        }
+        for (i, row) in m.iter().enumerate().take(N + 1) {
+            for (j, e) in row.iter().enumerate().take(N + 1) {
+                self.set(i, j, *e);
             }
         }
     }
