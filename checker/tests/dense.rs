@@ -282,3 +282,44 @@ fn the_command_line_checks_safety_and_refuses_liveness() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("states: 7156 unique"), "{text}");
 }
+
+/// The same coincidence at MSL 1 with the default timers (TIME-WAIT 2 = 2·MSL) and two
+/// incarnations: B, in CLOSING, retransmits its FIN at t=1 and gives up at t=2 (RTO 1, one
+/// retry), the very instant A's TIME-WAIT ends. Dense time lets A connect again at t=2, B's
+/// challenge ACK draw A's RST, and B be reset before its due timer fires; the tick model has B
+/// give up first. So `normal-close-never-reset` depends on how events of one instant are
+/// ordered whenever TIME-WAIT equals the peer's whole retransmission time (`rto · (retries +
+/// 1)`), which dense time with closed guards exposes and whole ticks hide.
+#[test]
+fn time_wait_equal_to_the_peers_give_up_time_resets_under_dense_time() {
+    let cfg = Config {
+        incarnations: 2,
+        ..small(1)
+    };
+    let t = check(&cfg, &invariants(), 2, false);
+    let d = dense(&cfg);
+    assert_eq!(violated(&t), Vec::<&str>::new());
+    assert_eq!(violated(&d), vec!["normal-close-never-reset"]);
+    assert_eq!(
+        (t.stats.unique_states, d.stats.unique_states),
+        (112_421, 145_403)
+    );
+    let v = d
+        .verdicts
+        .iter()
+        .find(|v| v.name == "normal-close-never-reset")
+        .expect("checked");
+    let steps = v.steps.as_ref().expect("a counterexample");
+    assert_eq!(steps.len() - 1, 18);
+    assert_eq!(
+        steps[14].action.as_deref(),
+        Some("[t=2] A 2msl timer fires")
+    );
+    assert_eq!(steps[18].action.as_deref(), Some("[t=2] deliver A->B RST"));
+    // With one more tick of TIME-WAIT the coincidence is gone and both agree again.
+    let longer = Config {
+        time_wait: Some(3),
+        ..cfg
+    };
+    assert_eq!(violated(&dense(&longer)), Vec::<&str>::new());
+}
