@@ -260,3 +260,9 @@ fn every_path_of_the_zone_graph_has_a_timed_run() {
     });
     assert!(latest >= 3, "paths with time passing were timed");
 }
+
+#[test]
+fn a_zone_state_is_small_and_fixed_size() {
+    // The 82-byte discrete state and the 9 × 9 matrix of i32 bounds (README, "Dense time").
+    assert_eq!(std::mem::size_of::<ZoneState>(), 408);
+}
