@@ -230,11 +230,12 @@ fn verify(cmd: &str) {
 }
 
 /// The samples this file checks, one test each below. A new mark must be added here.
-const TESTED: [&str; 5] = [
+const TESTED: [&str; 6] = [
     "check",
     "check --time-wait 0 --property normal-close-never-reset",
     "replay examples/unread-close.scenario",
     "table",
+    "check --time dense --incarnations 2 --data-a 0 --data-b 0 --property normal-close-never-reset",
     "sweep --variants rfc9293,rfc9293+rfc1337,rfc9293+timestamps --data-b 0 --a-listens false \
      --property no-stale-data-delivered --property no-desynchronized-connection \
      --property no-assassination",
@@ -268,8 +269,13 @@ fn reaction_table_excerpt() {
 }
 
 #[test]
-fn sweep_sample() {
+fn dense_time_sample() {
     verify(TESTED[4]);
+}
+
+#[test]
+fn sweep_sample() {
+    verify(TESTED[5]);
 }
 
 #[test]

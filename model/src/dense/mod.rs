@@ -47,7 +47,13 @@
 //!
 //! **Counterexamples.** [`Dbm::earliest`] picks one point of a zone, clock by clock, exactly in
 //! units of `1/2^N` tick. Timing a whole trace needs the zones backwards (each step's zone
-//! intersected with the predecessor of the next), which is left for the checker.
+//! intersected with the predecessor of the next); [`semantics::DenseModel::timeline`] gets the
+//! same answer without zones, by solving the path's guards and invariants as difference
+//! constraints between the step times.
+//!
+//! **Where it stands.** Done: the closed model (`a ≤ MSL − 1`, timers at `t = T`), checked for
+//! safety and coverage by `tcpmc check --time dense`. Not yet: the open model `a < MSL`, the
+//! time-divergence check and so liveness, inclusion instead of equality of zones.
 
 pub mod dbm;
 pub mod semantics;
