@@ -323,3 +323,50 @@ fn time_wait_equal_to_the_peers_give_up_time_resets_under_dense_time() {
     };
     assert_eq!(violated(&dense(&longer)), Vec::<&str>::new());
 }
+
+/// As for ticks, the counts and the counterexample do not depend on the thread count, and
+/// `--stop-early` stops at the level of the first violation with the same shortest trace.
+#[test]
+fn dense_results_do_not_depend_on_threads_or_stopping_early() {
+    let cfg = Config {
+        time_wait: Some(0),
+        ..small(1)
+    };
+    let run = |props: &[&'static PropertyDef], threads: usize, stop_early: bool| {
+        let opts = Options {
+            threads,
+            stop_early,
+            ..Options::default()
+        };
+        check_dense(&cfg, props, opts, Vec::new()).expect("invariants only")
+    };
+    let trace = |r: &CheckReport, name: &str| -> Vec<String> {
+        r.verdicts
+            .iter()
+            .filter(|v| v.name == name)
+            .flat_map(|v| v.steps.iter().flatten())
+            .map(|s| format!("{:?} {} {}", s.action, s.a.text, s.b.text))
+            .collect()
+    };
+    let key = |r: &CheckReport| {
+        (
+            r.stats.unique_states,
+            r.stats.generated_states,
+            r.stats.states_cut,
+            trace(r, "normal-close-never-reset"),
+        )
+    };
+    let all = invariants();
+    let one = run(&all, 1, false);
+    assert_eq!(key(&one), key(&run(&all, 2, false)));
+    assert_eq!(key(&one), key(&run(&all, 3, false)));
+    let ncnr = tcpmc_properties::find("normal-close-never-reset").expect("registered");
+    let early = run(&[ncnr], 2, true);
+    assert!(!early.complete);
+    assert!(early.stats.unique_states < one.stats.unique_states);
+    assert_eq!(violated(&early), violated(&one));
+    assert_eq!(
+        trace(&early, "normal-close-never-reset"),
+        trace(&one, "normal-close-never-reset")
+    );
+}
