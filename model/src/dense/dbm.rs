@@ -77,6 +77,15 @@ impl Bound {
         self.0
     }
 
+    /// The bound of an encoded value ([`Bound::raw`]); `None` when its constant is out of range.
+    pub const fn from_raw(raw: i32) -> Option<Bound> {
+        if raw == i32::MAX || (-(MAX_CONST << 1) <= raw && raw <= (MAX_CONST << 1) | 1) {
+            Some(Bound(raw))
+        } else {
+            None
+        }
+    }
+
     pub const fn is_inf(self) -> bool {
         self.0 == i32::MAX
     }
@@ -230,6 +239,20 @@ impl<const N: usize> Dbm<N> {
             }
         }
         d.canonicalise();
+        d
+    }
+
+    /// The DBM whose entry `m[i][j]` is `entry(i, j)`, for `i, j` in `0..=N`: the inverse of
+    /// [`Dbm::get`] over every entry, for compact copies of canonical DBMs. The entries must be
+    /// those of a canonical DBM (checked in debug builds).
+    pub fn from_entries(entry: impl Fn(usize, usize) -> Bound) -> Dbm<N> {
+        let mut d = Self::empty();
+        for i in 0..=N {
+            for j in 0..=N {
+                d.set(i, j, entry(i, j));
+            }
+        }
+        debug_assert!(d.is_canonical(), "from_entries: not canonical");
         d
     }
 

@@ -61,11 +61,70 @@ pub fn slot_clock(i: usize) -> usize {
     3 + i
 }
 
-/// A state of the zone graph: the normalised discrete state and its zone.
+/// The entries of a canonical zone, one byte each (`Bound::raw`; `i8::MAX` for `∞`): every
+/// constant of the model is at most 32 (the configuration's ranges) and every clock is bounded
+/// by an invariant, so every finite entry of a reachable zone has `|c| ≤ 32`. Packing is
+/// injective: equality and hashing of packed zones are those of zones.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PackedZone([i8; (CLOCKS + 1) * (CLOCKS + 1)]);
+
+impl PackedZone {
+    pub fn pack(z: &Zone) -> PackedZone {
+        let mut p = [0i8; (CLOCKS + 1) * (CLOCKS + 1)];
+        for i in 0..=CLOCKS {
+            for j in 0..=CLOCKS {
+                let b = z.get(i, j);
+                p[i * (CLOCKS + 1) + j] = if b.is_inf() {
+                    i8::MAX
+                } else {
+                    match i8::try_from(b.raw()) {
+                        Ok(v) if v != i8::MAX => v,
+                        _ => panic!("zone bound {b} out of the packed range (constants ≤ 32)"),
+                    }
+                };
+            }
+        }
+        PackedZone(p)
+    }
+
+    pub fn unpack(&self) -> Zone {
+        Zone::from_entries(|i, j| {
+            let v = self.0[i * (CLOCKS + 1) + j];
+            if v == i8::MAX {
+                Bound::INF
+            } else {
+                Bound::from_raw(v as i32).expect("a packed bound is in range")
+            }
+        })
+    }
+}
+
+impl std::fmt::Debug for PackedZone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.unpack())
+    }
+}
+
+/// A state of the zone graph: the normalised discrete state and its zone (packed: 163 bytes in
+/// all, where the zone alone is 324 as a [`Dbm`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ZoneState {
     pub s: State,
-    pub z: Zone,
+    z: PackedZone,
+}
+
+impl ZoneState {
+    pub fn new(s: State, z: &Zone) -> ZoneState {
+        ZoneState {
+            s,
+            z: PackedZone::pack(z),
+        }
+    }
+
+    /// The zone.
+    pub fn zone(&self) -> Zone {
+        self.z.unpack()
+    }
 }
 
 /// An action of the dense semantics.
@@ -123,7 +182,7 @@ impl DenseModel {
         let s = State::initial();
         let mut z = Zone::zero();
         self.settle(&s, &mut z);
-        ZoneState { s, z }
+        ZoneState::new(s, &z)
     }
 
     /// The clocks in use and their invariant bound (a running timer's duration, a segment's
@@ -175,7 +234,7 @@ impl DenseModel {
     /// The successor by `a`, with the clock map from the source's clocks to the successor's.
     pub fn successor(&self, from: &ZoneState, a: DenseAction) -> Option<(ZoneState, ClockMap)> {
         let cfg = &self.cfg;
-        let mut z = from.z;
+        let mut z = from.zone();
         // Guards.
         match a {
             DenseAction::Step(Action::Tick) => return None,
@@ -263,7 +322,7 @@ impl DenseModel {
         }
         let perm = least_permutation(&n, &mut z);
         let map: ClockMap = std::array::from_fn(|k| src[perm[k] - 1]);
-        Some((ZoneState { s: n, z }, map))
+        Some((ZoneState::new(n, &z), map))
     }
 
     /// The enabled actions (`Fire` and `Die` only where their guard can hold).
@@ -271,6 +330,7 @@ impl DenseModel {
         let mut discrete = Vec::new();
         system::actions(&self.cfg, &zs.s, &mut discrete);
         let net = zs.s.net.segments();
+        let zone = zs.zone();
         // Every slot of the run of equal segments that starts at `i`.
         let run = |i: u8| (i as usize..net.len()).take_while(move |&j| net[j] == net[i as usize]);
         for a in discrete {
@@ -290,17 +350,13 @@ impl DenseModel {
         }
         for side in [Side::A, Side::B] {
             let t = zs.s.ep(side).timer;
-            if t.running()
-                && zs
-                    .z
-                    .allows(0, timer_clock(side), Bound::le(-(t.ticks as i32)))
-            {
+            if t.running() && zone.allows(0, timer_clock(side), Bound::le(-(t.ticks as i32))) {
                 out.push(DenseAction::Fire(side));
             }
         }
         if !self.cfg.loss {
             for i in 0..net.len() {
-                if zs.z.allows(0, slot_clock(i), Bound::le(-self.max_age())) {
+                if zone.allows(0, slot_clock(i), Bound::le(-self.max_age())) {
                     out.push(DenseAction::Die(i as u8));
                 }
             }
