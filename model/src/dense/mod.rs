@@ -24,7 +24,8 @@
 //! holds, `-∞` when off); a slot clock's is MSL. Extrapolate after every successor and compare
 //! states by zone inclusion (or, for a hashed visited set such as stateright's, by equality of
 //! the extrapolated canonical zone: more states than inclusion, the same answers). A zone is 81
-//! `i32`s (324 bytes), `Copy` and hashable, stored beside the discrete state.
+//! `i32`s (324 bytes), `Copy` and hashable; beside the discrete state it is stored packed, a
+//! byte per bound (`semantics::PackedZone`: every constant of the model is at most 32).
 //!
 //! **Time divergence.** Liveness today assumes weak fairness of ticks. With zones a lasso may be
 //! Zeno (infinitely many steps in bounded time). The standard check (Tripakis; Herbreteau,
