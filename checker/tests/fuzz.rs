@@ -22,22 +22,8 @@ use tcpmc::input::scenario_file;
 use tcpmc::input::settings::{field_names, parse_config, variant_config};
 use tcpmc::input::variant::VARIANTS;
 
-/// splitmix64: small, fast and the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+// The fuzzer's generator: splitmix64, the same on every machine.
+use tcpmc_model::rng::SplitMix64 as Rng;
 
 /// Largest mutated input: big enough for any structure, small enough for many runs a second.
 const MAX_INPUT: usize = 16 * 1024;

@@ -11,7 +11,8 @@
 //! - `events`: one handler per kind of event (user calls, segment arrival, time, host faults);
 //! - `system`: the dispatcher (`apply`, `actions`, `describe`);
 //! - on top, the users of those layers: [`TcpModel`] here, `step`, `replay`, `reaction`,
-//!   `fixtures` and `state_hash`.
+//!   `fixtures` and `state_hash`; `rng` (a seeded generator) and `dense` (zones, for dense time)
+//!   stand apart.
 
 pub mod dense;
 pub mod events;
@@ -19,6 +20,7 @@ pub mod fixtures;
 pub mod lifecycle;
 pub mod reaction;
 pub mod replay;
+pub mod rng;
 pub mod state;
 pub mod state_hash;
 pub mod step;

@@ -203,17 +203,8 @@ pub fn run(
         pool: Vec::new(),
     };
     let mut out = PathRun {
-        compared: 0,
         verdict: Verdict::Agree,
-        note: String::new(),
-        stopped_at: None,
-        model_reply: String::new(),
-        kernel_reply: String::new(),
-        model_next: String::new(),
-        kernel_next: String::new(),
-        kernel_segments: Vec::new(),
-        exchange: Vec::new(),
-        cause: None,
+        ..PathRun::not_runnable(String::new())
     };
     for (i, step) in path.iter().enumerate() {
         match r.step(step) {

@@ -2,34 +2,19 @@
 //! A walk takes only steps the kernel can be driven through without waiting on its clock: no
 //! tick (the kernel's timers run in real time; a retransmission it makes meanwhile is set aside),
 //! no fault of the kernel's host, and no call of its application on a connection that accept()
-//! cannot have returned yet. The kernel is A in even walks and B in odd ones.
+//! cannot have returned yet. The kernel is A in even walks and B in odd ones. A walk's choices
+//! come from its seed alone (splitmix64), the same on every machine.
 
 use super::difference;
 use super::netns::Namespace;
 use super::path::{self, Kind, PathStep};
 use super::table::{Outcome, Verdict};
+use tcpmc_model::rng::SplitMix64;
 use tcpmc_model::system::{actions, apply, describe};
 use tcpmc_model::{Action, Config, Side, State, TcpState};
 
 /// The longest walk.
 pub const MAX_STEPS: usize = 24;
-
-/// splitmix64: a walk's choices from its seed alone, the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Whether the walk may take `a` with the kernel as `kernel`.
 fn runnable(s: &State, a: &Action, kernel: Side) -> bool {
@@ -48,7 +33,7 @@ fn runnable(s: &State, a: &Action, kernel: Side) -> bool {
 
 /// Walk `index` of the run seeded with `seed`.
 pub fn walk(cfg: &Config, seed: u64, index: u64, kernel: Side) -> Vec<PathStep> {
-    let mut rng = Rng(seed ^ index.wrapping_mul(0xA076_1D64_78BD_642F));
+    let mut rng = SplitMix64(seed ^ index.wrapping_mul(0xA076_1D64_78BD_642F));
     let mut s = State::initial();
     let mut out = Vec::new();
     let mut enabled = Vec::new();

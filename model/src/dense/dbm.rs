@@ -733,32 +733,8 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    // ---- a seeded generator (splitmix64), so failures reproduce ----
-
-    struct SplitMix(u64);
-
-    impl SplitMix {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        }
-
-        /// Uniform in `lo..=hi`.
-        fn range(&mut self, lo: i32, hi: i32) -> i32 {
-            lo + (self.next() % (hi - lo + 1) as u64) as i32
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-
-        fn coin(&mut self) -> bool {
-            self.next() & 1 == 1
-        }
-    }
+    // A seeded generator (splitmix64), so failures reproduce.
+    use crate::rng::SplitMix64 as SplitMix;
 
     // ---- brute force: constraint lists evaluated on a rational grid ----
 
