@@ -614,21 +614,26 @@ pub fn render(c: &Checked) -> String {
     for l in lines.iter_mut().skip(table.end) {
         if l.starts_with("result: ") {
             let holding = checked - violated - open;
+            let hold = if holding > 0 {
+                format!(", {holding} hold")
+            } else {
+                String::new()
+            };
             *l = if violated > 0 {
                 format!(
-                    "result: {violated} of {checked} properties VIOLATED, {open} unknown (search incomplete)"
+                    "result: {violated} of {checked} properties VIOLATED, {open} unknown (search incomplete){hold}"
                 )
             } else {
                 format!(
-                    "result: search incomplete: {open} of {checked} properties unknown, {holding} hold, none violated"
+                    "result: search incomplete: {open} of {checked} properties unknown, none violated{hold}"
                 )
             };
-        } else if l.starts_with("coverage: ") {
+        } else if l.starts_with("coverage: ") && open_goals > 0 {
             *l = format!("coverage: {reached} of {goals} goals reached, {open_goals} unknown");
         }
     }
     let says = format!(
-        "limit: {} during {}, at {} unique states, depth {}: the search is incomplete; verdicts not yet decided are UNKNOWN",
+        "limit: {} during {}, at {} unique states, depth {}: verdicts not yet decided are UNKNOWN",
         limit.stop.describe(),
         limit.during,
         limit.unique,
