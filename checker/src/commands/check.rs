@@ -238,10 +238,10 @@ pub fn check_run(
     // states in the same order would find the same verdicts and traces, so it reuses the graph.
     let shared = wants_liveness && opts.search == Search::Bfs && !opts.stop_early;
     assert!(goals.0.len() <= 64, "at most 64 goals per search");
-    let discovered = |s: &State| {
+    let discovered = |s: &State, pending: u64| {
         let mut mask = 0u64;
         for (k, p) in goals.0.iter().enumerate() {
-            if p.discovered_by(&model.cfg, s) {
+            if pending & 1 << k != 0 && p.discovered_by(&model.cfg, s) {
                 mask |= 1 << k;
             }
         }
@@ -249,7 +249,7 @@ pub fn check_run(
     };
     let spec = graph::Spec {
         classes: opts.fairness.weak | opts.fairness.strong,
-        goals: if shared { &discovered } else { &|_| 0 },
+        goals: if shared { &discovered } else { &|_, _| 0 },
         goal_count: if shared { goals.0.len() } else { 0 },
     };
     // A safety search of its own runs first, so that its memory is free before the graph's.

@@ -418,8 +418,9 @@ pub struct StateGraph {
 pub struct Spec<'a> {
     /// The classes kept on edges and nodes: those the fairness reads (the rest is dropped).
     pub classes: u16,
-    /// Goals (at most 64) as a bit mask per state: the build records each one's first node.
-    pub goals: &'a (dyn Fn(&State) -> u64 + Sync),
+    /// Goals (at most 64) as a bit mask per state, asked only about the goals still undiscovered
+    /// (the second argument, a mask): the build records each one's first node.
+    pub goals: &'a (dyn Fn(&State, u64) -> u64 + Sync),
     pub goal_count: usize,
 }
 
@@ -588,7 +589,13 @@ const NEW: u32 = u32::MAX;
 const CUT: u32 = u32::MAX - 1;
 
 /// Successors of `states`, in action order, with the classes of every enabled action per state.
-fn expand(model: &TcpModel, spec: &Spec, index: &IdMap, states: &[State]) -> Expanded {
+fn expand(
+    model: &TcpModel,
+    spec: &Spec,
+    pending: u64,
+    index: &IdMap,
+    states: &[State],
+) -> Expanded {
     let mut actions = Vec::new();
     let mut x = Expanded {
         enabled: Vec::with_capacity(states.len()),
@@ -618,7 +625,12 @@ fn expand(model: &TcpModel, spec: &Spec, index: &IdMap, states: &[State]) -> Exp
                 Some(j) => x.succ.push((c, j, fp)),
                 None => {
                     x.succ.push((c, NEW, fp));
-                    x.new.push((n, (spec.goals)(&n)));
+                    let mask = if pending == 0 {
+                        0
+                    } else {
+                        (spec.goals)(&n, pending)
+                    };
+                    x.new.push((n, mask));
                 }
             }
         }
@@ -698,7 +710,7 @@ impl Queue {
 pub fn build(model: &TcpModel, threads: usize) -> StateGraph {
     let spec = Spec {
         classes: class::DEFAULT_FAIR,
-        goals: &|_| 0,
+        goals: &|_, _| 0,
         goal_count: 0,
     };
     build_with(model, threads, &spec, &Meter::default())
@@ -761,7 +773,7 @@ pub fn build_with(model: &TcpModel, threads: usize, spec: &Spec, meter: &Meter) 
         match number(s, fingerprint(&s), &mut index, &mut nodes, &mut queue) {
             Ok((j, true)) => {
                 init.push(s);
-                record(&mut discoveries, (spec.goals)(&s), j);
+                record(&mut discoveries, (spec.goals)(&s, u64::MAX), j);
             }
             Ok(_) => {}
             Err(e) => stopped = Some(e),
@@ -774,14 +786,20 @@ pub fn build_with(model: &TcpModel, threads: usize, spec: &Spec, meter: &Meter) 
     'build: while stopped.is_none() && queue.len() > 0 {
         let chunks = queue.chunks(threads);
         let taken: usize = chunks.iter().map(|c| c.len()).sum();
+        // Goals discovered in an earlier round are not asked again (their first node is known).
+        let pending = discoveries
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.is_none())
+            .fold(0u64, |m, (k, _)| m | 1 << k);
         let batch: Vec<Expanded> = if chunks.len() == 1 {
-            vec![expand(model, spec, &index, chunks[0])]
+            vec![expand(model, spec, pending, &index, chunks[0])]
         } else {
             let index = &index;
             std::thread::scope(|scope| {
                 let handles: Vec<_> = chunks
                     .iter()
-                    .map(|&chunk| scope.spawn(move || expand(model, spec, index, chunk)))
+                    .map(|&chunk| scope.spawn(move || expand(model, spec, pending, index, chunk)))
                     .collect();
                 handles
                     .into_iter()
