@@ -664,11 +664,12 @@ pub fn to_json(c: &Checked) -> Result<String, InputError> {
                 }
             }
         }
-        let (flag, value) = match limit.stop {
-            Stop::States { limit } => ("--max-states", limit),
-            Stop::Memory { limit, .. } => ("--max-memory", limit),
-            Stop::Refused { bytes } => ("--max-memory", bytes),
+        // The limit's value; a refused allocation has none (it came below the limit).
+        let value = match limit.stop {
+            Stop::States { limit } | Stop::Memory { limit, .. } => Some(limit),
+            Stop::Refused { .. } => None,
         };
+        let flag = limit.stop.flag();
         obj.insert(
             "limit".into(),
             serde_json::json!({

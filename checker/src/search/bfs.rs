@@ -136,6 +136,7 @@ where
             frontier.push((fp, s));
         }
     }
+    meter.add_generated(generated);
     let mut depth = 0;
     let mut complete = true;
     let mut stopped: Option<Stop> = None;
@@ -226,8 +227,8 @@ where
                         next.push((s.fp, s.state));
                     }
                 }
+                // (The workers count the generated states as they go.)
                 meter.set_unique(visited.len() as u64);
-                meter.set_generated(generated);
                 meter.set_depth(depth as u64);
                 meter.set_queue(next.len() as u64);
                 meter.memory_ok(0)

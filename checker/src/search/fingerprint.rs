@@ -167,3 +167,38 @@ impl IdShard {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_map_keeps_every_id_through_growth() {
+        let meter = Meter::default();
+        let mut m = IdMap::default();
+        let fp = |i: u64| fingerprint(&i);
+        for i in 0..200_000u64 {
+            assert_eq!(m.get_or_insert(fp(i), i as u32, &meter), Ok((i as u32, true)));
+        }
+        assert_eq!(m.len(), 200_000);
+        for i in 0..200_000u64 {
+            assert_eq!(m.get(fp(i)), Some(i as u32));
+            assert_eq!(m.get_or_insert(fp(i), 7, &meter), Ok((i as u32, false)));
+        }
+        assert_eq!(m.get(fp(1 << 40)), None);
+        assert!(m.bytes() < 200_000 * 24, "at most 24 bytes an entry");
+    }
+
+    #[test]
+    fn id_map_growth_obeys_the_memory_limit() {
+        let tight = Meter::new(crate::progress::Limits {
+            max_states: None,
+            max_memory: Some(1),
+        });
+        let mut m = IdMap::default();
+        let grown = (0..100_000u64).try_for_each(|i| {
+            m.get_or_insert(fingerprint(&i), i as u32, &tight).map(|_| ())
+        });
+        assert!(matches!(grown, Err(Stop::Memory { .. })));
+    }
+}

@@ -902,3 +902,84 @@ impl crate::search::liveness::Tree for StateGraph {
         self.tree_paths(&[v]).pop().unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_widen_when_the_palette_outgrows_them() {
+        let meter = Meter::default();
+        let mut c = Codes::new(4);
+        let values: Vec<u16> = (0..300u16).map(|v| v.wrapping_mul(97)).collect();
+        for &v in &values {
+            c.push(v, &meter).expect("no limit");
+        }
+        assert_eq!(c.bits, 16, "300 distinct values need 16-bit codes");
+        assert!((0..values.len()).all(|i| c.get(i) == values[i]));
+        let mut small = Codes::for_mask(class::DEFAULT_FAIR);
+        for i in 0..1001u16 {
+            small.push(i % 8, &meter).expect("no limit");
+        }
+        assert_eq!((small.bits, small.data.len()), (4, 501), "two codes a byte");
+        assert!((0..1001).all(|i| small.get(i) == i as u16 % 8));
+    }
+
+    #[test]
+    fn rows_cross_offset_blocks() {
+        // More nodes than a block of offsets, with rows of varying length.
+        let n = 3 * BLOCK + 5;
+        let mut edges = Vec::new();
+        for v in 0..n as u32 {
+            for k in 0..(v % 4) {
+                edges.push((v, (v + k + 1) % n as u32, 1 << k));
+            }
+        }
+        let g = Graph::from_edges(n, edges, vec![0; n]);
+        assert_eq!(g.node_count(), n);
+        for v in 0..n as u32 {
+            let mut want: Vec<(u32, u16)> = (0..(v % 4))
+                .map(|k| ((v + k + 1) % n as u32, 1 << k))
+                .collect();
+            want.sort_unstable();
+            let got: Vec<(u32, u16)> = g
+                .successors(v)
+                .iter()
+                .copied()
+                .zip(g.classes(v))
+                .collect();
+            assert_eq!(got, want, "node {v}");
+        }
+        assert!(g.successors(n as u32).is_empty(), "no row beyond the last node");
+    }
+
+    #[test]
+    fn the_queue_hands_out_chunks_in_order_and_frees_blocks() {
+        let meter = Meter::default();
+        let mut q = Queue {
+            blocks: VecDeque::new(),
+            head: 0,
+        };
+        let total = QUEUE_BLOCK * 2 + 100;
+        let mut s = State::initial();
+        for i in 0..total {
+            s.ghost = (i % 200) as u8;
+            q.push(s, &meter).expect("no limit");
+        }
+        let mut seen = 0;
+        while q.len() > 0 {
+            let chunks = q.chunks(3);
+            let taken: usize = chunks.iter().map(|c| c.len()).sum();
+            for c in &chunks {
+                assert!(c.len() <= CHUNK);
+                for st in c.iter() {
+                    assert_eq!(st.ghost, (seen % 200) as u8);
+                    seen += 1;
+                }
+            }
+            q.pop(taken);
+            assert!(q.blocks.len() <= 3);
+        }
+        assert_eq!(seen, total);
+    }
+}
