@@ -178,7 +178,10 @@ mod tests {
         let mut m = IdMap::default();
         let fp = |i: u64| fingerprint(&i);
         for i in 0..200_000u64 {
-            assert_eq!(m.get_or_insert(fp(i), i as u32, &meter), Ok((i as u32, true)));
+            assert_eq!(
+                m.get_or_insert(fp(i), i as u32, &meter),
+                Ok((i as u32, true))
+            );
         }
         assert_eq!(m.len(), 200_000);
         for i in 0..200_000u64 {
@@ -197,7 +200,8 @@ mod tests {
         });
         let mut m = IdMap::default();
         let grown = (0..100_000u64).try_for_each(|i| {
-            m.get_or_insert(fingerprint(&i), i as u32, &tight).map(|_| ())
+            m.get_or_insert(fingerprint(&i), i as u32, &tight)
+                .map(|_| ())
         });
         assert!(matches!(grown, Err(Stop::Memory { .. })));
     }

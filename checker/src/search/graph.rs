@@ -942,15 +942,13 @@ mod tests {
                 .map(|k| ((v + k + 1) % n as u32, 1 << k))
                 .collect();
             want.sort_unstable();
-            let got: Vec<(u32, u16)> = g
-                .successors(v)
-                .iter()
-                .copied()
-                .zip(g.classes(v))
-                .collect();
+            let got: Vec<(u32, u16)> = g.successors(v).iter().copied().zip(g.classes(v)).collect();
             assert_eq!(got, want, "node {v}");
         }
-        assert!(g.successors(n as u32).is_empty(), "no row beyond the last node");
+        assert!(
+            g.successors(n as u32).is_empty(),
+            "no row beyond the last node"
+        );
     }
 
     #[test]
