@@ -3,9 +3,11 @@
 
 use crate::input::cli::{DiagramArgs, GraphArgs};
 use crate::input::error::InputError;
-use crate::search::visit::{explore, TooManyStates, Visit};
+use crate::progress::{Display, Meter, Progress};
+use crate::search::visit::{explore_metered, TooManyStates, Visit};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use tcpmc_model::system::describe;
 use tcpmc_model::{Config, TcpModel};
 use tcpmc_properties::{registry, Kind};
@@ -33,25 +35,44 @@ pub fn write_report_files(report: &CheckReport, dir: &Path) -> Result<Vec<PathBu
     Ok(written)
 }
 
+/// A reporter for a picture's exploration (progress on stderr unless `quiet`).
+fn progress(quiet: bool, command: &str) -> Progress {
+    let display = if quiet { Display::Quiet } else { Display::Auto };
+    let p = Progress::start(Arc::new(Meter::default()), display, command);
+    p.meter().phase("exploring");
+    p
+}
+
 /// `tcpmc diagram`: builds the configuration and draws it.
 pub fn diagram_command(args: &DiagramArgs) -> Result<ExitCode, InputError> {
     let cfg = args.cfg.build()?;
-    diagram(&cfg, args.out.as_deref())?;
+    let p = progress(args.progress.quiet, "diagram");
+    let drawn = diagram_metered(&cfg, args.out.as_deref(), p.meter());
+    p.finish();
+    drawn?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `tcpmc graph`: builds the configuration and writes its state space.
 pub fn graph_command(args: &GraphArgs) -> Result<ExitCode, InputError> {
     let cfg = args.cfg.build()?;
-    graph(&cfg, &args.out, args.max_states)?;
+    let p = progress(args.progress.quiet, "graph");
+    let written = graph_metered(&cfg, &args.out, args.max_states, p.meter());
+    p.finish();
+    written?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `tcpmc diagram`: explores everything and projects it onto each endpoint.
 pub fn diagram(cfg: &Config, out: Option<&Path>) -> Result<(), InputError> {
+    diagram_metered(cfg, out, &Meter::default())
+}
+
+/// [`diagram`], its exploration counted on `meter`.
+pub fn diagram_metered(cfg: &Config, out: Option<&Path>, meter: &Meter) -> Result<(), InputError> {
     let model = TcpModel::new(cfg.clone());
     let mut d = Diagram::new();
-    let states = explore(&model, usize::MAX, |v| match v {
+    let states = explore_metered(&model, usize::MAX, meter, |v| match v {
         Visit::State { state, .. } => d.add_state(state),
         Visit::Edge {
             state,
@@ -70,13 +91,23 @@ pub fn diagram(cfg: &Config, out: Option<&Path>) -> Result<(), InputError> {
 
 /// `tcpmc graph`: the whole state space, refused above `max_states` before anything is written.
 pub fn graph(cfg: &Config, out: &Path, max_states: usize) -> Result<(), InputError> {
+    graph_metered(cfg, out, max_states, &Meter::default())
+}
+
+/// [`graph`], its exploration counted on `meter`.
+pub fn graph_metered(
+    cfg: &Config,
+    out: &Path,
+    max_states: usize,
+    meter: &Meter,
+) -> Result<(), InputError> {
     let model = TcpModel::new(cfg.clone());
     let invariants: Vec<_> = registry()
         .iter()
         .filter(|p| p.kind == Kind::Invariant)
         .collect();
     let mut g = StateGraph::new();
-    explore(&model, max_states, |v| match v {
+    explore_metered(&model, max_states, meter, |v| match v {
         Visit::State { id, state } => {
             let violated: Vec<&str> = invariants
                 .iter()

@@ -35,7 +35,8 @@ pub enum Command {
     ///
     /// With no flags: the baseline configuration, under which every property holds. Precedence:
     /// defaults, then --config FILE, then --variant, then field flags. Exit status: 0 every invariant and
-    /// liveness property holds, 1 one is violated, 2 bad input.
+    /// liveness property holds, 1 one is violated, 2 bad input, 3 a limit (--max-states,
+    /// --max-memory) stopped the search before any violation was found.
     Check(CheckArgs),
     /// Walk a scenario file through the model, step by step.
     ///
@@ -241,6 +242,9 @@ pub struct DiagramArgs {
     pub out: Option<PathBuf>,
 
     #[command(flatten)]
+    pub progress: ProgressArgs,
+
+    #[command(flatten)]
     pub cfg: ConfigArgs,
 }
 
@@ -253,6 +257,9 @@ pub struct GraphArgs {
     /// Refuse when the state space has more states than this.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_STATES)]
     pub max_states: usize,
+
+    #[command(flatten)]
+    pub progress: ProgressArgs,
 
     #[command(flatten)]
     pub cfg: ConfigArgs,
@@ -306,7 +313,40 @@ pub struct CheckArgs {
     pub list: bool,
 
     #[command(flatten)]
+    pub progress: ProgressArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
+    #[command(flatten)]
     pub cfg: ConfigArgs,
+}
+
+/// Progress on stderr: a live line on a terminal, else a plain line every 5 s.
+#[derive(Args, Debug, Default)]
+pub struct ProgressArgs {
+    /// Print no progress on stderr (by default: a live line on a terminal, else one line every
+    /// 5 s; the report on stdout is the same either way).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The limits of a check's search. Reaching one ends the search with a report of what is final
+/// (a violation found is; a property not yet violated is unknown), exit status 3 (1 if a
+/// violation was found).
+#[derive(Args, Debug, Default)]
+pub struct LimitArgs {
+    /// Stop the search once it holds N unique states (exit status 3, or 1 if a violation was
+    /// found by then).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_states: Option<u64>,
+
+    /// Stop the search before the memory it uses (resident, plus any large allocation about to
+    /// be made) exceeds SIZE: 512M, 4G, 1.5GiB (K, M, G, T are powers of 1024; KB, MB, GB
+    /// powers of 1000). Exit status as for --max-states. [default: 80% of the memory available
+    /// when the check starts (MemAvailable in /proc/meminfo)]
+    #[arg(long, value_name = "SIZE", value_parser = crate::progress::parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 /// Where a command's configuration comes from: defaults or a file, then variants, then flags.

@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use stateright::Model;
 
+use crate::progress::{Meter, Stop};
 use crate::search::fingerprint::{fingerprint, IdentityHasher};
 use crate::search::goals::{Goals, Trace};
 
@@ -41,6 +42,8 @@ pub struct Outcome<M: Model> {
     pub discoveries: Vec<Option<Trace<M>>>,
     /// Approximate bytes of the visited and cut maps (fingerprint → parent) at the end.
     pub table_bytes: u64,
+    /// Why the search stopped before the end, if a limit stopped it (then `complete` is false).
+    pub stopped: Option<Stop>,
 }
 
 /// Bytes of a hashbrown map with `capacity` usable slots of `entry` bytes: the bucket count is
@@ -64,6 +67,38 @@ type ChunkResult<S> = (Vec<Succ<S>>, Vec<u64>, u64);
 /// Runs a breadth-first search with `threads` workers. With `stop_early`, the search ends after
 /// the first level at which every goal has a discovery (the counts are then partial).
 pub fn bfs<M, G>(model: &M, goals: &G, threads: usize, stop_early: bool) -> Outcome<M>
+where
+    M: Model + Sync,
+    M::State: Hash + Clone + Send + Sync,
+    M::Action: Clone,
+    G: Goals<M>,
+{
+    bfs_metered(model, goals, threads, stop_early, &Meter::default())
+}
+
+/// Makes room for one more entry in `map`, checking its growth (a doubling) against the limit.
+fn room<V>(
+    map: &mut HashMap<u64, V, BuildHasherDefault<IdentityHasher>>,
+    meter: &Meter,
+) -> Result<(), Stop> {
+    if map.len() < map.capacity() {
+        return Ok(());
+    }
+    let bytes = map_bytes(map.capacity().max(3) * 2, 8 + std::mem::size_of::<V>());
+    meter.memory_ok(bytes)?;
+    map.try_reserve(1).map_err(|_| Stop::Refused { bytes })
+}
+
+/// [`bfs`], reporting to `meter` once per chunk and stopping at its limits: the states limit
+/// where a state would be admitted, memory once per chunk (workers too) and before the visited
+/// map grows. A stopped search has `stopped` set; its discoveries so far are shortest traces.
+pub fn bfs_metered<M, G>(
+    model: &M,
+    goals: &G,
+    threads: usize,
+    stop_early: bool,
+    meter: &Meter,
+) -> Outcome<M>
 where
     M: Model + Sync,
     M::State: Hash + Clone + Send + Sync,
@@ -101,9 +136,11 @@ where
             frontier.push((fp, s));
         }
     }
+    meter.add_generated(generated);
     let mut depth = 0;
     let mut complete = true;
-    while !frontier.is_empty() {
+    let mut stopped: Option<Stop> = None;
+    'levels: while !frontier.is_empty() {
         if stop_early && first.iter().all(Option::is_some) {
             complete = false;
             break;
@@ -117,7 +154,12 @@ where
             let mut actions = Vec::new();
             loop {
                 let c = next_chunk.fetch_add(1, Ordering::Relaxed);
-                if c >= chunks.len() {
+                if c >= chunks.len() || meter.halted() {
+                    break;
+                }
+                // A level's successors are all held until it is merged: watch memory here too.
+                if let Err(e) = meter.memory_ok(0) {
+                    meter.halt(e);
                     break;
                 }
                 let mut out = Vec::with_capacity(chunks[c].len() * 4);
@@ -144,6 +186,7 @@ where
                         }
                     }
                 }
+                meter.add_generated(gen);
                 *results[c].lock().expect("worker poisoned") = Some((out, cut, gen));
             }
         };
@@ -156,19 +199,45 @@ where
                 }
             });
         }
+        if let Some(e) = meter.stopped() {
+            stopped = Some(e);
+            complete = false;
+            break;
+        }
         let mut next = Vec::new();
         for r in results {
             let (out, cut, gen) = r.into_inner().expect("worker poisoned").unwrap_or_default();
             generated += gen;
-            for fp in cut {
-                cut_seen.entry(fp).or_insert(0);
-            }
-            for s in out {
-                if let std::collections::hash_map::Entry::Vacant(v) = visited.entry(s.fp) {
-                    v.insert(s.parent);
-                    record(&mut first, s.mask, s.fp);
-                    next.push((s.fp, s.state));
+            let merged = (|| -> Result<(), Stop> {
+                for fp in cut {
+                    room(&mut cut_seen, meter)?;
+                    cut_seen.entry(fp).or_insert(0);
                 }
+                for s in out {
+                    if let Some(e) = meter.states_full(visited.len() as u64) {
+                        if !visited.contains_key(&s.fp) {
+                            return Err(e);
+                        }
+                    }
+                    room(&mut visited, meter)?;
+                    if let std::collections::hash_map::Entry::Vacant(v) = visited.entry(s.fp) {
+                        v.insert(s.parent);
+                        record(&mut first, s.mask, s.fp);
+                        meter.grow(&mut next, 1)?;
+                        next.push((s.fp, s.state));
+                    }
+                }
+                // (The workers count the generated states as they go.)
+                meter.set_unique(visited.len() as u64);
+                meter.set_depth(depth as u64);
+                meter.set_queue(next.len() as u64);
+                meter.memory_ok(0)
+            })();
+            if let Err(e) = merged {
+                meter.halt(e);
+                stopped = Some(e);
+                complete = false;
+                break 'levels;
             }
         }
         frontier = next;
@@ -186,6 +255,7 @@ where
         complete,
         discoveries,
         table_bytes: map_bytes(visited.capacity(), 16) + map_bytes(cut_seen.capacity(), 16),
+        stopped,
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use stateright::Model;
 
+use crate::progress::{Meter, Stop};
 use crate::search::fingerprint::fingerprint;
 use crate::search::goals::{Goals, Trace};
 
@@ -14,6 +15,8 @@ use crate::search::goals::{Goals, Trace};
 /// copies of the whole table at once: the peak is the table plus one shard's copy.
 pub struct FingerprintSet {
     shards: Vec<Shard>,
+    /// Entries in all shards (kept, so that `len` is one load).
+    len: usize,
 }
 
 /// Shards of a [`FingerprintSet`].
@@ -23,6 +26,7 @@ impl Default for FingerprintSet {
     fn default() -> Self {
         FingerprintSet {
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+            len: 0,
         }
     }
 }
@@ -31,7 +35,22 @@ impl FingerprintSet {
     /// Inserts `fp` (nonzero); returns true when it was not there.
     #[inline]
     pub fn insert(&mut self, fp: u64) -> bool {
-        self.shards[fp as usize % SHARDS].insert(fp)
+        let new = self.shards[fp as usize % SHARDS].insert(fp);
+        self.len += new as usize;
+        new
+    }
+
+    /// [`FingerprintSet::insert`], but a growth the memory limit forbids (or the system
+    /// refuses) is a [`Stop`] instead of an abort.
+    #[inline]
+    pub fn try_insert(&mut self, fp: u64, meter: &Meter) -> Result<bool, Stop> {
+        let shard = &mut self.shards[fp as usize % SHARDS];
+        if shard.is_full() {
+            shard.try_grow(meter)?;
+        }
+        let new = shard.insert(fp);
+        self.len += new as usize;
+        Ok(new)
     }
 
     pub fn contains(&self, fp: u64) -> bool {
@@ -39,11 +58,11 @@ impl FingerprintSet {
     }
 
     pub fn len(&self) -> usize {
-        self.shards.iter().map(Shard::len).sum()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len == 0
     }
 
     /// Bytes held by the table.
@@ -99,11 +118,17 @@ impl Shard {
         ((h as u128 * cap as u128) >> 64) as usize
     }
 
+    /// The next insertion grows the table.
+    #[inline]
+    fn is_full(&self) -> bool {
+        (self.len + 1) as f64 > self.slots.len() as f64 * Self::LOAD
+    }
+
     /// Inserts `fp` (nonzero); returns true when it was not there.
     #[inline]
     pub fn insert(&mut self, fp: u64) -> bool {
         debug_assert!(fp != 0);
-        if (self.len + 1) as f64 > self.slots.len() as f64 * Self::LOAD {
+        if self.is_full() {
             self.grow();
         }
         let cap = self.slots.len();
@@ -145,7 +170,26 @@ impl Shard {
 
     fn grow(&mut self) {
         let cap = self.slots.len() + self.slots.len() / 2;
-        let old = std::mem::replace(&mut self.slots, vec![0; cap]);
+        self.rehash(vec![0; cap]);
+    }
+
+    /// [`Shard::grow`] after checking the memory limit, with a fallible allocation.
+    fn try_grow(&mut self, meter: &Meter) -> Result<(), Stop> {
+        let cap = self.slots.len() + self.slots.len() / 2;
+        let bytes = (cap * 8) as u64;
+        meter.memory_ok(bytes)?;
+        let mut fresh = Vec::new();
+        fresh
+            .try_reserve_exact(cap)
+            .map_err(|_| Stop::Refused { bytes })?;
+        fresh.resize(cap, 0);
+        self.rehash(fresh);
+        Ok(())
+    }
+
+    fn rehash(&mut self, fresh: Vec<u64>) {
+        let cap = fresh.len();
+        let old = std::mem::replace(&mut self.slots, fresh);
         for fp in old.into_iter().filter(|&v| v != 0) {
             let mut i = Self::home(fp, cap);
             while self.slots[i] != 0 {
@@ -172,13 +216,31 @@ pub struct DfsOutcome<M: Model> {
     pub discoveries: Vec<Option<Trace<M>>>,
     /// Bytes held by the visited and cut fingerprint tables at the end.
     pub table_bytes: u64,
+    /// Why the search stopped before the end, if a limit stopped it (then `complete` is false).
+    pub stopped: Option<Stop>,
 }
+
+/// Generated states between two reports to the meter (and memory checks).
+const BATCH: u64 = 1 << 16;
 
 /// A depth-first search that keeps only fingerprints of visited states (about 10–14 bytes per
 /// state) plus the current path. Single-threaded. It visits exactly the states
 /// [`super::bfs::bfs`] visits, so its counts are the same; its traces are the DFS path, not the
 /// shortest. With `stop_early`, it ends once every goal has a discovery.
 pub fn dfs<M, G>(model: &M, goals: &G, stop_early: bool) -> DfsOutcome<M>
+where
+    M: Model,
+    M::State: Hash + Clone,
+    M::Action: Clone,
+    G: Goals<M>,
+{
+    dfs_metered(model, goals, stop_early, &Meter::default())
+}
+
+/// [`dfs`], reporting to `meter` every [`BATCH`] generated states and stopping at its limits:
+/// the states limit where a state would be admitted, memory once per batch and before a table
+/// grows.
+pub fn dfs_metered<M, G>(model: &M, goals: &G, stop_early: bool, meter: &Meter) -> DfsOutcome<M>
 where
     M: Model,
     M::State: Hash + Clone,
@@ -199,6 +261,8 @@ where
     let mut generated = 0u64;
     let mut max_stack = 0usize;
     let mut complete = true;
+    let mut stopped: Option<Stop> = None;
+    let mut next_report = BATCH;
     // All frames' actions live in one buffer: no allocation per state.
     let mut acts: Vec<M::Action> = Vec::new();
     let mut stack: Vec<Frame<M::State>> = Vec::new();
@@ -225,12 +289,14 @@ where
     'outer: for s in model.init_states() {
         generated += 1;
         let fp = fingerprint(&s);
-        if !model.within_boundary(&s) {
-            cut_seen.insert(fp);
-            continue;
-        }
-        if !visited.insert(fp) {
-            continue;
+        let admitted = admit(model, &s, fp, &mut visited, &mut cut_seen, meter);
+        match admitted {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                stopped = Some(e);
+                break 'outer;
+            }
         }
         discover(&s, &stack, &path_actions, &mut found, &mut pending);
         let begin = acts.len();
@@ -259,13 +325,24 @@ where
                 continue;
             };
             generated += 1;
-            let fp = fingerprint(&n);
-            if !model.within_boundary(&n) {
-                cut_seen.insert(fp);
-                continue;
+            if generated >= next_report {
+                next_report += BATCH;
+                meter.set_generated(generated);
+                meter.set_unique(visited.len() as u64);
+                meter.set_depth(stack.len() as u64);
+                if let Err(e) = meter.memory_ok(0) {
+                    stopped = Some(e);
+                    break 'outer;
+                }
             }
-            if !visited.insert(fp) {
-                continue;
+            let fp = fingerprint(&n);
+            match admit(model, &n, fp, &mut visited, &mut cut_seen, meter) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    stopped = Some(e);
+                    break 'outer;
+                }
             }
             path_actions.push(a);
             discover(&n, &stack, &path_actions, &mut found, &mut pending);
@@ -279,6 +356,10 @@ where
             max_stack = max_stack.max(stack.len());
         }
     }
+    if let Some(e) = stopped {
+        meter.halt(e);
+        complete = false;
+    }
     DfsOutcome {
         unique: visited.len() as u64,
         generated,
@@ -288,5 +369,30 @@ where
         complete,
         discoveries: found,
         table_bytes: (visited.bytes() + cut_seen.bytes()) as u64,
+        stopped,
     }
+}
+
+/// Whether `s` (fingerprint `fp`) is a new state inside the boundary, recording it as visited
+/// or cut; a new state beyond the states limit, or a table growth beyond the memory limit, is
+/// a [`Stop`].
+#[inline]
+fn admit<M: Model>(
+    model: &M,
+    s: &M::State,
+    fp: u64,
+    visited: &mut FingerprintSet,
+    cut_seen: &mut FingerprintSet,
+    meter: &Meter,
+) -> Result<bool, Stop> {
+    if !model.within_boundary(s) {
+        cut_seen.try_insert(fp, meter)?;
+        return Ok(false);
+    }
+    if let Some(e) = meter.states_full(visited.len() as u64) {
+        if !visited.contains(fp) {
+            return Err(e);
+        }
+    }
+    visited.try_insert(fp, meter)
 }

@@ -41,20 +41,28 @@ pub struct Lasso {
 
 const UNSET: u32 = u32::MAX;
 
-/// Scratch arrays for Tarjan's algorithm, reused across calls.
-struct Tarjan {
+/// Scratch arrays for Tarjan's algorithm over one region, indexed by a node's place in the
+/// region (`local`), so they cost bytes per region node, not per graph node.
+struct Tarjan<'a> {
+    local: &'a [u32],
     index: Vec<u32>,
     low: Vec<u32>,
     on_stack: Vec<bool>,
 }
 
-impl Tarjan {
-    fn new(n: usize) -> Tarjan {
+impl<'a> Tarjan<'a> {
+    fn new(local: &'a [u32], region: usize) -> Tarjan<'a> {
         Tarjan {
-            index: vec![UNSET; n],
-            low: vec![0; n],
-            on_stack: vec![false; n],
+            local,
+            index: vec![UNSET; region],
+            low: vec![0; region],
+            on_stack: vec![false; region],
         }
+    }
+
+    #[inline]
+    fn at(&self, v: u32) -> usize {
+        self.local[v as usize] as usize
     }
 
     /// Strongly connected components of the subgraph induced by `members` (iterative, so deep
@@ -65,38 +73,38 @@ impl Tarjan {
         let mut stack: Vec<u32> = Vec::new();
         let mut call: Vec<(u32, usize)> = Vec::new();
         for &root in members {
-            if self.index[root as usize] != UNSET {
+            if self.index[self.at(root)] != UNSET {
                 continue;
             }
             self.open(root, &mut counter, &mut stack);
             call.push((root, 0));
             while let Some(&mut (v, ref mut pos)) = call.last_mut() {
-                let (succ, _) = g.successors(v);
+                let succ = g.successors(v);
                 if *pos < succ.len() {
                     let w = succ[*pos];
                     *pos += 1;
                     if !inside(w) {
                         continue;
                     }
-                    if self.index[w as usize] == UNSET {
+                    let (wi, vi) = (self.at(w), self.at(v));
+                    if self.index[wi] == UNSET {
                         self.open(w, &mut counter, &mut stack);
                         call.push((w, 0));
-                    } else if self.on_stack[w as usize] {
-                        let lw = self.index[w as usize];
-                        let lv = &mut self.low[v as usize];
-                        *lv = (*lv).min(lw);
+                    } else if self.on_stack[wi] {
+                        self.low[vi] = self.low[vi].min(self.index[wi]);
                     }
                 } else {
                     call.pop();
+                    let vi = self.at(v);
                     if let Some(&(u, _)) = call.last() {
-                        let lv = self.low[v as usize];
-                        let lu = &mut self.low[u as usize];
-                        *lu = (*lu).min(lv);
+                        let ui = self.at(u);
+                        self.low[ui] = self.low[ui].min(self.low[vi]);
                     }
-                    if self.low[v as usize] == self.index[v as usize] {
+                    if self.low[vi] == self.index[vi] {
                         let mut scc = Vec::new();
                         while let Some(x) = stack.pop() {
-                            self.on_stack[x as usize] = false;
+                            let xi = self.at(x);
+                            self.on_stack[xi] = false;
                             scc.push(x);
                             if x == v {
                                 break;
@@ -109,17 +117,19 @@ impl Tarjan {
             }
         }
         for &m in members {
-            self.index[m as usize] = UNSET;
+            let mi = self.at(m);
+            self.index[mi] = UNSET;
         }
         out
     }
 
     fn open(&mut self, v: u32, counter: &mut u32, stack: &mut Vec<u32>) {
-        self.index[v as usize] = *counter;
-        self.low[v as usize] = *counter;
+        let vi = self.at(v);
+        self.index[vi] = *counter;
+        self.low[vi] = *counter;
         *counter += 1;
         stack.push(v);
-        self.on_stack[v as usize] = true;
+        self.on_stack[vi] = true;
     }
 }
 
@@ -137,8 +147,7 @@ fn internal_edge(
     c: u16,
 ) -> Option<CycleEdge> {
     for &u in comp {
-        let (succ, classes) = g.successors(u);
-        for (&v, &k) in succ.iter().zip(classes) {
+        for (&v, k) in g.successors(u).iter().zip(g.classes(u)) {
             if k & c != 0 && member(v) {
                 return Some(CycleEdge {
                     from: u,
@@ -152,7 +161,7 @@ fn internal_edge(
 }
 
 fn has_cycle(g: &Graph, comp: &[u32]) -> bool {
-    comp.len() > 1 || g.successors(comp[0]).0.contains(&comp[0])
+    comp.len() > 1 || g.successors(comp[0]).contains(&comp[0])
 }
 
 /// Streett refinement for strong fairness, then the weak-fairness test (module docs).
@@ -164,7 +173,7 @@ fn fair_component(g: &Graph, t: &mut Tarjan, comp: Vec<u32>, f: Fairness) -> Opt
     let member = |v: u32| set.contains(&v);
     let mut waypoints = Vec::new();
     for bit in (0..16).map(|b| 1u16 << b).filter(|b| f.strong & b != 0) {
-        if !comp.iter().any(|&n| g.enabled[n as usize] & bit != 0) {
+        if !comp.iter().any(|&n| g.enabled(n) & bit != 0) {
             continue;
         }
         match internal_edge(g, &comp, &member, bit) {
@@ -175,7 +184,7 @@ fn fair_component(g: &Graph, t: &mut Tarjan, comp: Vec<u32>, f: Fairness) -> Opt
                 let rest: Vec<u32> = comp
                     .iter()
                     .copied()
-                    .filter(|&n| g.enabled[n as usize] & bit == 0)
+                    .filter(|&n| g.enabled(n) & bit == 0)
                     .collect();
                 let rest_set: std::collections::HashSet<u32> = rest.iter().copied().collect();
                 for sub in t.sccs(g, &rest, &|v| rest_set.contains(&v)) {
@@ -190,7 +199,7 @@ fn fair_component(g: &Graph, t: &mut Tarjan, comp: Vec<u32>, f: Fairness) -> Opt
     for bit in (0..16).map(|b| 1u16 << b).filter(|b| f.weak & b != 0) {
         if let Some(e) = internal_edge(g, &comp, &member, bit) {
             waypoints.push(e);
-        } else if let Some(&n) = comp.iter().find(|&&n| g.enabled[n as usize] & bit == 0) {
+        } else if let Some(&n) = comp.iter().find(|&&n| g.enabled(n) & bit == 0) {
             waypoints.push(CycleEdge {
                 from: n,
                 to: n,
@@ -221,7 +230,7 @@ fn path_within(
     let mut queue = VecDeque::from([from]);
     parent.insert(from, from);
     while let Some(u) = queue.pop_front() {
-        for &v in g.successors(u).0 {
+        for &v in g.successors(u) {
             if !allowed(v) || parent.contains_key(&v) {
                 continue;
             }
@@ -253,7 +262,7 @@ pub fn bfs_tree(g: &Graph) -> (Vec<u32>, Vec<u32>) {
     depth[0] = 0;
     let mut queue = VecDeque::from([0u32]);
     while let Some(u) = queue.pop_front() {
-        for &v in g.successors(u).0 {
+        for &v in g.successors(u) {
             if depth[v as usize] == UNSET {
                 depth[v as usize] = depth[u as usize] + 1;
                 parent[v as usize] = u;
@@ -264,54 +273,93 @@ pub fn bfs_tree(g: &Graph) -> (Vec<u32>, Vec<u32>) {
     (parent, depth)
 }
 
+/// The shortest-path tree from the initial state, as the lasso search needs it: depths to rank
+/// stems, and the path to one node for the stem it finally prints.
+pub trait Tree: Sync {
+    fn depth(&self, v: u32) -> u32;
+    /// The nodes from an initial node to `v`, both included.
+    fn path_to(&self, v: u32) -> Vec<u32>;
+}
+
+/// An explicit tree: (parent, depth) per node, as [`bfs_tree`] makes it.
+impl Tree for (Vec<u32>, Vec<u32>) {
+    fn depth(&self, v: u32) -> u32 {
+        self.1[v as usize]
+    }
+
+    fn path_to(&self, v: u32) -> Vec<u32> {
+        let mut path = vec![v];
+        let mut up = self.0[v as usize];
+        while up != UNSET {
+            path.push(up);
+            up = self.0[up as usize];
+        }
+        path.reverse();
+        path
+    }
+}
+
 /// Checks "whenever P, eventually Q" where `p_not_q` marks P∧¬Q nodes and `not_q` marks ¬Q
 /// nodes. Returns the lasso with the shortest stem, or None when the property holds.
 pub fn check_leads_to(
     g: &Graph,
-    tree: &(Vec<u32>, Vec<u32>),
+    tree: &dyn Tree,
     p_not_q: &dyn Fn(u32) -> bool,
     not_q: &dyn Fn(u32) -> bool,
     f: Fairness,
 ) -> Option<Lasso> {
     let n = g.node_count();
-    // The region: ¬Q nodes reachable from a P∧¬Q node through ¬Q nodes; `root` remembers which
-    // P∧¬Q node (the nearest to the initial state) reaches each one.
-    let mut root = vec![UNSET; n];
+    // The region: ¬Q nodes reachable from a P∧¬Q node through ¬Q nodes, found breadth-first
+    // from the P∧¬Q nodes nearest to the initial state first. `local` gives each region node its
+    // place in `found` (discovery order), where `root` remembers which P∧¬Q node reached it and
+    // `from` its predecessor on the way.
     let mut sources: Vec<u32> = (0..n as u32).filter(|&v| p_not_q(v)).collect();
-    sources.sort_by_key(|&v| (tree.1[v as usize], v));
-    let mut queue: VecDeque<u32> = VecDeque::new();
+    sources.sort_by_key(|&v| (tree.depth(v), v));
+    let mut local = vec![UNSET; n];
+    let mut found: Vec<u32> = Vec::with_capacity(sources.len());
+    let mut root: Vec<u32> = Vec::with_capacity(sources.len());
+    let mut from: Vec<u32> = Vec::with_capacity(sources.len());
     for &s in &sources {
-        root[s as usize] = s;
-        queue.push_back(s);
+        local[s as usize] = found.len() as u32;
+        found.push(s);
+        root.push(s);
+        from.push(UNSET);
     }
-    let mut region_parent = vec![UNSET; n];
-    while let Some(u) = queue.pop_front() {
-        for &v in g.successors(u).0 {
-            if not_q(v) && root[v as usize] == UNSET {
-                root[v as usize] = root[u as usize];
-                region_parent[v as usize] = u;
-                queue.push_back(v);
+    drop(sources);
+    let mut head = 0;
+    while head < found.len() {
+        let u = found[head];
+        let ru = root[head];
+        head += 1;
+        for &v in g.successors(u) {
+            if local[v as usize] == UNSET && not_q(v) {
+                local[v as usize] = found.len() as u32;
+                found.push(v);
+                root.push(ru);
+                from.push(u);
             }
         }
     }
-    let region: Vec<u32> = (0..n as u32)
-        .filter(|&v| root[v as usize] != UNSET)
-        .collect();
-    let in_region = |v: u32| root[v as usize] != UNSET;
+    let mut region = found.clone();
+    region.sort_unstable();
+    let in_region = |v: u32| local[v as usize] != UNSET;
+    let root_of = |v: u32| root[local[v as usize] as usize];
+    // Stems are ranked by the depth of their region root, then by the entry node.
+    let stem_len = |v: u32| (tree.depth(root_of(v)), v);
 
     // Candidates: (entry node, cycle). Stuttering forever is fair where no fair class is enabled.
     let fair_classes = f.weak | f.strong;
     let mut best: Option<(u32, Vec<CycleEdge>)> = None;
     let better = |entry: u32, best: &Option<(u32, Vec<CycleEdge>)>| match best {
         None => true,
-        Some((b, _)) => stem_len(tree, &root, entry) < stem_len(tree, &root, *b),
+        Some((b, _)) => stem_len(entry) < stem_len(*b),
     };
     for &v in &region {
-        if g.enabled[v as usize] & fair_classes == 0 && better(v, &best) {
+        if g.enabled(v) & fair_classes == 0 && better(v, &best) {
             best = Some((v, Vec::new()));
         }
     }
-    let mut tarjan = Tarjan::new(n);
+    let mut tarjan = Tarjan::new(&local, found.len());
     for comp in tarjan.sccs(g, &region, &in_region) {
         let Some(fc) = fair_component(g, &mut tarjan, comp, f) else {
             continue;
@@ -319,43 +367,26 @@ pub fn check_leads_to(
         let entry = *fc
             .nodes
             .iter()
-            .min_by_key(|&&v| (stem_len(tree, &root, v), v))
+            .min_by_key(|&&v| (stem_len(v), v))
             .expect("non-empty component");
         if better(entry, &best) {
             best = Some((entry, cycle_through(g, &fc, entry)));
         }
     }
     let (entry, cycle) = best?;
-    Some(Lasso {
-        stem: stem(tree, &root, &region_parent, entry),
-        cycle,
-    })
-}
-
-/// Length of the stem to `v`: to its region root along the BFS tree, then inside the region.
-fn stem_len(tree: &(Vec<u32>, Vec<u32>), root: &[u32], v: u32) -> (u32, u32) {
-    let r = root[v as usize];
-    (tree.1[r as usize], v)
-}
-
-fn stem(tree: &(Vec<u32>, Vec<u32>), root: &[u32], region_parent: &[u32], entry: u32) -> Vec<u32> {
+    // The stem: the tree path to the entry's region root, then the region path to the entry.
     let mut inside = vec![entry];
     let mut cur = entry;
-    while region_parent[cur as usize] != UNSET {
-        cur = region_parent[cur as usize];
+    while from[local[cur as usize] as usize] != UNSET {
+        cur = from[local[cur as usize] as usize];
         inside.push(cur);
     }
-    debug_assert_eq!(cur, root[entry as usize]);
-    let mut outside = Vec::new();
-    let mut up = tree.0[cur as usize];
-    while up != UNSET {
-        outside.push(up);
-        up = tree.0[up as usize];
-    }
-    outside.reverse();
+    debug_assert_eq!(cur, root_of(entry));
+    inside.pop();
     inside.reverse();
-    outside.extend(inside);
-    outside
+    let mut stem = tree.path_to(cur);
+    stem.extend(inside);
+    Some(Lasso { stem, cycle })
 }
 
 /// A cycle from `entry` through every waypoint of the component and back.
@@ -386,7 +417,6 @@ fn cycle_through(g: &Graph, fc: &FairComponent, entry: u32) -> Vec<CycleEdge> {
         // No waypoint: leave the entry by its first internal edge, then come back.
         let first = *g
             .successors(entry)
-            .0
             .iter()
             .find(|&&v| allowed(v))
             .expect("has a cycle");

@@ -3,6 +3,7 @@
 //! ([`super::bfs::bfs`]) does not keep. States are numbered in discovery order, which is
 //! fixed by the model's action order, so the pictures are the same on every run.
 
+use crate::progress::Meter;
 use crate::search::fingerprint::fingerprint;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
@@ -31,7 +32,23 @@ pub struct TooManyStates(pub usize);
 /// first. States outside the boundary (network overflow, `network_full = cut`) are skipped, as
 /// the check skips them. Stops with an error as soon as more than `max_states` states are found.
 /// Returns the number of states.
-pub fn explore<M, F>(model: &M, max_states: usize, mut visit: F) -> Result<usize, TooManyStates>
+pub fn explore<M, F>(model: &M, max_states: usize, visit: F) -> Result<usize, TooManyStates>
+where
+    M: Model,
+    M::State: Hash,
+    M::Action: Clone,
+    F: FnMut(Visit<'_, M>),
+{
+    explore_metered(model, max_states, &Meter::default(), visit)
+}
+
+/// [`explore`], reporting its counts to `meter` every few thousand states.
+pub fn explore_metered<M, F>(
+    model: &M,
+    max_states: usize,
+    meter: &Meter,
+    mut visit: F,
+) -> Result<usize, TooManyStates>
 where
     M: Model,
     M::State: Hash,
@@ -66,13 +83,22 @@ where
         }
     }
     let mut actions = Vec::new();
+    let mut generated = 0u64;
+    let mut expanded = 0u64;
     while let Some((from, s)) = queue.pop_front() {
+        expanded += 1;
+        if expanded.is_multiple_of(4096) {
+            meter.set_unique(ids.len() as u64);
+            meter.set_generated(generated);
+            meter.set_queue(queue.len() as u64);
+        }
         actions.clear();
         model.actions(&s, &mut actions);
         for a in actions.drain(..) {
             let Some(n) = model.next_state(&s, a.clone()) else {
                 continue;
             };
+            generated += 1;
             if !model.within_boundary(&n) {
                 continue;
             }
