@@ -12,6 +12,8 @@ pub fn conform_command(args: &ConformArgs) -> Result<ExitCode, InputError> {
     use crate::conform::netns::{check_privilege, Namespace};
     use crate::conform::report::{render_json, render_markdown, Report};
     use crate::conform::{scenarios, table, walks};
+    use crate::progress::{Display, Meter, Progress};
+    use std::sync::Arc;
 
     /// What the worker runs, checked before the namespace is made.
     enum Job {
@@ -77,17 +79,27 @@ pub fn conform_command(args: &ConformArgs) -> Result<ExitCode, InputError> {
         Suite::Scenarios => "scenarios",
         Suite::Walks => "walks",
     };
+    let meter = Arc::new(Meter::default());
+    meter.phase(suite);
+    let display = if args.progress.quiet {
+        Display::Quiet
+    } else {
+        Display::Auto
+    };
+    let progress = Progress::start(meter.clone(), display, "conform");
     // The namespace belongs to this thread alone; it vanishes with it, however the run ends.
     let worker = std::thread::spawn(move || -> Result<Report, String> {
         let ns = Namespace::enter(&table::SYSCTLS).map_err(|e| e.0)?;
         let outcomes = match job {
-            Job::Table(pick) => table::run(&ns, &run_cfg, Some(&pick)),
-            Job::Scenarios(prepared) => scenarios::run(&ns, &prepared, slow),
-            Job::Walks => walks::run(&ns, &run_cfg, &variant, walks, seed),
+            Job::Table(pick) => table::run(&ns, &run_cfg, Some(&pick), &meter),
+            Job::Scenarios(prepared) => scenarios::run(&ns, &prepared, slow, &meter),
+            Job::Walks => walks::run(&ns, &run_cfg, &variant, walks, seed, &meter),
         };
         Ok(Report::new(&variant, suite, ns.sysctls.clone(), outcomes))
     });
-    let report = match worker.join() {
+    let joined = worker.join();
+    progress.finish();
+    let report = match joined {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => return Err(InputError(e)),
         Err(_) => return Err(InputError("the conformance run failed".into())),

@@ -114,7 +114,7 @@ mod tests {
                         .unwrap_or_else(|| panic!("row {w}"))
                 })
                 .collect();
-            let out = super::table::run(ns, &cfg, Some(&pick));
+            let out = super::table::run(ns, &cfg, Some(&pick), &Default::default());
             let report = super::report::Report::new("linux", "table", ns.sysctls.clone(), out);
             let verdicts: Vec<(&str, bool)> = report
                 .rows
@@ -159,7 +159,7 @@ mod tests {
     fn the_table_suite_has_no_undeclared_difference() {
         in_namespace(&super::table::SYSCTLS, |ns| {
             let cfg = crate::input::settings::variant_config("linux").expect("variant");
-            let out = super::table::run(ns, &cfg, None);
+            let out = super::table::run(ns, &cfg, None, &Default::default());
             let report = super::report::Report::new("linux", "table", ns.sysctls.clone(), out);
             let md = super::report::render_markdown(&report);
             assert_eq!(report.undeclared(), 0, "{md}");
@@ -181,7 +181,7 @@ mod tests {
                 .iter()
                 .map(|f| super::scenarios::prepare(f, "linux").expect("scenario"))
                 .collect();
-            let out = super::scenarios::run(ns, &prepared, false);
+            let out = super::scenarios::run(ns, &prepared, false, &Default::default());
             let report = super::report::Report::new("linux", "scenarios", ns.sysctls.clone(), out);
             let md = super::report::render_markdown(&report);
             assert_eq!(report.rows.len(), 2 * files.len(), "{md}");
@@ -281,7 +281,7 @@ mod tests {
         assert_ne!(texts(5), texts(6));
         in_namespace(&super::table::SYSCTLS, move |ns| {
             let cfg = crate::input::settings::variant_config("linux").expect("variant");
-            let out = super::walks::run(ns, &cfg, "linux", 16, 1);
+            let out = super::walks::run(ns, &cfg, "linux", 16, 1, &Default::default());
             let report = super::report::Report::new("linux", "walks", ns.sysctls.clone(), out);
             let md = super::report::render_markdown(&report);
             assert_eq!(report.rows.len(), 16, "{md}");

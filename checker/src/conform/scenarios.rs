@@ -11,6 +11,7 @@ use super::table::Outcome;
 use crate::input::error::InputError;
 use crate::input::scenario_file::{self, Scenario};
 use crate::input::variant::{Role, VARIANTS};
+use crate::progress::Meter;
 use std::path::{Path, PathBuf};
 use tcpmc_model::replay::replay;
 use tcpmc_model::step::{SegmentRef, Step};
@@ -223,8 +224,9 @@ fn kind_of(before: &State, step: &Step) -> Kind {
 }
 
 /// Runs every prepared scenario with the kernel as A, then as B.
-pub fn run(ns: &Namespace, prepared: &[Prepared], slow: bool) -> Vec<Outcome> {
+pub fn run(ns: &Namespace, prepared: &[Prepared], slow: bool, meter: &Meter) -> Vec<Outcome> {
     let mut out = Vec::new();
+    meter.set_items(0, 2 * prepared.len() as u64);
     for (i, p) in prepared.iter().enumerate() {
         for (j, kernel) in [Side::A, Side::B].into_iter().enumerate() {
             let k = (2 * i + j) as u16;
@@ -244,6 +246,7 @@ pub fn run(ns: &Namespace, prepared: &[Prepared], slow: bool) -> Vec<Outcome> {
                     out.push(o);
                 }
             }
+            meter.item_done();
         }
     }
     out

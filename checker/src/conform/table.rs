@@ -7,6 +7,7 @@ use super::kernel::KernelEnd;
 use super::netns::Namespace;
 use super::numbers::Space;
 use super::packet::{Wire, KERNEL_ADDR, PEER_ADDR};
+use crate::progress::Meter;
 use serde::Serialize;
 use std::net::SocketAddrV4;
 use std::time::Duration;
@@ -259,15 +260,20 @@ fn bare_state(s: &str) -> &str {
 
 /// Runs the rows `pick` selects (all when `None`) in the calling thread, which must be inside
 /// `ns`.
-pub fn run(ns: &Namespace, cfg: &Config, pick: Option<&[usize]>) -> Vec<Outcome> {
+pub fn run(ns: &Namespace, cfg: &Config, pick: Option<&[usize]>, meter: &Meter) -> Vec<Outcome> {
     let all = cases(cfg);
     let chosen: Vec<usize> = match pick {
         Some(p) => p.iter().copied().filter(|&i| i < all.len()).collect(),
         None => (0..all.len()).collect(),
     };
+    meter.set_items(0, chosen.len() as u64);
     chosen
         .into_iter()
-        .map(|i| run_row(ns, cfg, i, &all[i]))
+        .map(|i| {
+            let o = run_row(ns, cfg, i, &all[i]);
+            meter.item_done();
+            o
+        })
         .collect()
 }
 

@@ -9,6 +9,7 @@ use super::difference;
 use super::netns::Namespace;
 use super::path::{self, Kind, PathStep};
 use super::table::{Outcome, Verdict};
+use crate::progress::Meter;
 use tcpmc_model::rng::SplitMix64;
 use tcpmc_model::system::{actions, apply, describe};
 use tcpmc_model::{Action, Config, Side, State, TcpState};
@@ -63,7 +64,15 @@ pub fn walk(cfg: &Config, seed: u64, index: u64, kernel: Side) -> Vec<PathStep> 
 }
 
 /// Runs `n` walks; `variant` names the configuration in the scenarios written for differences.
-pub fn run(ns: &Namespace, cfg: &Config, variant: &str, n: u64, seed: u64) -> Vec<Outcome> {
+pub fn run(
+    ns: &Namespace,
+    cfg: &Config,
+    variant: &str,
+    n: u64,
+    seed: u64,
+    meter: &Meter,
+) -> Vec<Outcome> {
+    meter.set_items(0, n);
     (0..n)
         .map(|i| {
             let kernel = if i % 2 == 0 { Side::A } else { Side::B };
@@ -86,6 +95,7 @@ pub fn run(ns: &Namespace, cfg: &Config, variant: &str, n: u64, seed: u64) -> Ve
             if o.verdict == Verdict::Differ {
                 o.replay = text;
             }
+            meter.item_done();
             o
         })
         .collect()

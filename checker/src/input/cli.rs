@@ -223,6 +223,8 @@ pub struct ConformArgs {
     /// scenario's tick ends them; without it the scenario stops there, agreeing so far.
     #[arg(long)]
     pub slow: bool,
+    #[command(flatten)]
+    pub progress: ProgressArgs,
     /// Print the result as JSON instead of Markdown.
     #[arg(long)]
     pub json: bool,
