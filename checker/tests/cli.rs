@@ -345,3 +345,23 @@ fn errors_point_at_the_subcommands_help() {
         "unknown variant 'linx'; did you mean 'linux'?",
     );
 }
+
+/// An unwritable `--out` fails before the search, in one line with exit status 2, for check,
+/// diagram and graph alike (the default diagram explores 5 M states: this must not).
+#[test]
+fn unwritable_outputs_fail_before_any_work() {
+    for args in [
+        &["check", "--out", "/proc/tcpmc-out"][..],
+        &["diagram", "--out", "/proc/tcpmc.svg"][..],
+        &["diagram", "--out", "/proc/tcpmc.dot"][..],
+        &["graph", "--out", "/proc/tcpmc.dot"][..],
+    ] {
+        let started = std::time::Instant::now();
+        let o = tcpmc(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+        assert!(started.elapsed().as_secs() < 2, "{args:?} searched first");
+    }
+}

@@ -1,10 +1,11 @@
 //! `tcpmc check`: safety and coverage by the BFS or DFS engine, liveness on the explicit graph,
 //! all turned into one report.
 
-use crate::commands::common::{count, create_out_dir, select_properties};
+use crate::commands::common::{count, select_properties};
 use crate::commands::pictures;
 use crate::input::cli::{CheckArgs, Search, TimeSemantics};
 use crate::input::error::InputError;
+use crate::input::output::writable_dir;
 use crate::progress::{limits, Display, Limits, Meter, Progress, Stop};
 use crate::search::bfs::{self, Outcome};
 use crate::search::dfs;
@@ -722,7 +723,7 @@ pub fn check_command(args: &CheckArgs) -> Result<ExitCode, InputError> {
         return crate::commands::check_dense::dense_command(args, &cfg, threads);
     }
     if let Some(dir) = &args.out {
-        create_out_dir(dir)?;
+        writable_dir("--out", dir)?;
     }
     let opts = Options {
         threads,

@@ -40,13 +40,3 @@ pub fn count(flag: &str, requested: Option<usize>) -> Result<usize, InputError> 
 pub fn jobs(requested: Option<usize>) -> Result<usize, InputError> {
     count("jobs", requested)
 }
-
-/// Creates an `--out` directory before a long search, so a bad path fails at once.
-pub fn create_out_dir(dir: &std::path::Path) -> Result<(), InputError> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        InputError(format!(
-            "cannot create --out directory {}: {e}",
-            dir.display()
-        ))
-    })
-}

@@ -3,6 +3,7 @@
 
 use crate::input::cli::{DiagramArgs, GraphArgs};
 use crate::input::error::InputError;
+use crate::input::output::OutputFile;
 use crate::progress::{Display, Meter, Progress};
 use crate::search::visit::{explore_metered, TooManyStates, Visit};
 use std::path::{Path, PathBuf};
@@ -46,6 +47,9 @@ fn progress(quiet: bool, command: &str) -> Progress {
 /// `tcpmc diagram`: builds the configuration and draws it.
 pub fn diagram_command(args: &DiagramArgs) -> Result<ExitCode, InputError> {
     let cfg = args.cfg.build()?;
+    if let Some(out) = &args.out {
+        check_writable(out)?;
+    }
     let p = progress(args.progress.quiet, "diagram");
     let drawn = diagram_metered(&cfg, args.out.as_deref(), p.meter());
     p.finish();
@@ -56,6 +60,7 @@ pub fn diagram_command(args: &DiagramArgs) -> Result<ExitCode, InputError> {
 /// `tcpmc graph`: builds the configuration and writes its state space.
 pub fn graph_command(args: &GraphArgs) -> Result<ExitCode, InputError> {
     let cfg = args.cfg.build()?;
+    check_writable(&args.out)?;
     let p = progress(args.progress.quiet, "graph");
     let written = graph_metered(&cfg, &args.out, args.max_states, p.meter());
     p.finish();
@@ -135,6 +140,16 @@ pub fn graph_metered(
         tcpmc_reports::text::config_line(cfg)
     );
     write_picture(&print(&g.to_dot(&title)), Some(out))
+}
+
+/// Opens the files a picture will be written to before the exploration, so that an unwritable
+/// `--out` fails at once (a file created here and never written is removed again).
+fn check_writable(out: &Path) -> Result<(), InputError> {
+    OutputFile::open("--out", out)?;
+    if out.extension().is_some_and(|e| e == "svg") {
+        OutputFile::open("--out", &out.with_extension("dot"))?;
+    }
+    Ok(())
 }
 
 /// Writes DOT to `out` (stdout when None); an `.svg` path is rendered with Graphviz, or refused
