@@ -295,24 +295,21 @@ fn new_segments(
     new
 }
 
-fn names(segs: &[Segment]) -> String {
-    if segs.is_empty() {
-        return "—".into();
+/// Flag names joined with " + ", or "—" for none: how the report shows a step's segments.
+fn joined(names: Vec<String>) -> String {
+    if names.is_empty() {
+        "—".into()
+    } else {
+        names.join(" + ")
     }
-    segs.iter()
-        .map(|s| s.flag_names())
-        .collect::<Vec<_>>()
-        .join(" + ")
+}
+
+fn names(segs: &[Segment]) -> String {
+    joined(segs.iter().map(|s| s.flag_names()).collect())
 }
 
 fn wire_names(segs: &[Wire]) -> String {
-    if segs.is_empty() {
-        return "—".into();
-    }
-    segs.iter()
-        .map(|s| s.flag_names())
-        .collect::<Vec<_>>()
-        .join(" + ")
+    joined(segs.iter().map(|s| s.flag_names()).collect())
 }
 
 impl Runner<'_> {
