@@ -7,6 +7,13 @@ use tcpmc::input::cli::{Cli, Command};
 use tcpmc::input::error::{one_line, InputError};
 
 fn main() -> ExitCode {
+    // A closed stdout (`tcpmc check --json | head`) ends tcpmc quietly, as it does any Unix
+    // filter, instead of a panic on the failed write.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

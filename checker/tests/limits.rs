@@ -229,3 +229,30 @@ fn help_documents_the_limits_and_exit_status_3() {
     assert!(help.contains("3 a limit"));
     assert!(help.contains("--quiet"));
 }
+
+/// Dense time keeps the same limits and exit statuses: a states limit leaves the verdicts not
+/// yet decided UNKNOWN and exits 3.
+#[test]
+fn a_dense_time_check_stops_at_its_states_limit() {
+    let o = tcpmc(&[
+        "check",
+        "--time",
+        "dense",
+        "--max-states",
+        "1000",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "limit: --max-states 1000 reached during the dense-time BFS, at 1000 unique states"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("UNKNOWN     no-stale-segment-accepted"),
+        "{out}"
+    );
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}

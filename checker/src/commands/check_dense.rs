@@ -5,10 +5,13 @@
 //! selection it is left out and the report says so.
 
 use crate::commands::check::Options;
+use crate::commands::check::{exit_status, render, to_json, Checked, LimitReached};
 use crate::input::cli::Search;
 use crate::input::error::InputError;
+use crate::progress::{limits, Display, Limits, Meter, Progress};
 use crate::search::bfs;
 use crate::search::goals::Goals;
+use std::sync::Arc;
 use tcpmc_model::dense::{DenseAction, DenseModel, ZoneState};
 use tcpmc_model::{Action, Config};
 use tcpmc_properties::{Kind, PropertyDef};
@@ -67,6 +70,18 @@ pub fn check_dense(
     opts: Options,
     replay_flags: Vec<String>,
 ) -> Result<CheckReport, InputError> {
+    check_dense_metered(cfg, props, opts, replay_flags, &Meter::default()).map(|c| c.report)
+}
+
+/// [`check_dense`], its progress on `meter` and stopped at its limits: a limit leaves the
+/// properties not yet violated or reached UNKNOWN, as in the tick check.
+pub fn check_dense_metered(
+    cfg: &Config,
+    props: &[&'static PropertyDef],
+    opts: Options,
+    replay_flags: Vec<String>,
+    meter: &Meter,
+) -> Result<Checked, InputError> {
     if let Some(p) = props.iter().find(|p| !p.is_state_property()) {
         return Err(InputError(format!("{LIVENESS_REFUSED} ({})", p.name)));
     }
@@ -78,7 +93,7 @@ pub fn check_dense(
     }
     let model = DenseModel::new(cfg.clone());
     let goals = DenseGoals(props.to_vec());
-    let o = bfs::bfs(&model, &goals, opts.threads, opts.stop_early);
+    let o = bfs::bfs_metered(&model, &goals, opts.threads, opts.stop_early, meter);
     let verdicts: Vec<Verdict> = props
         .iter()
         .zip(&o.discoveries)
@@ -116,7 +131,19 @@ pub fn check_dense(
     {
         replay.push(format!("--property {}", v.name));
     }
-    Ok(CheckReport {
+    let limit = o.stopped.map(|stop| LimitReached {
+        stop,
+        during: "the dense-time BFS",
+        unique: o.unique,
+        depth: o.depth,
+        unknown: props
+            .iter()
+            .zip(&o.discoveries)
+            .filter(|(_, d)| d.is_none())
+            .map(|(p, _)| p.name.to_string())
+            .collect(),
+    });
+    let report = CheckReport {
         config: cfg.clone(),
         stats: Stats {
             unique_states: o.unique,
@@ -135,9 +162,10 @@ pub fn check_dense(
         },
         graph: None,
         verdicts,
-        complete: o.complete,
+        complete: o.complete && limit.is_none(),
         replay: replay.join(" "),
-    })
+    };
+    Ok(Checked { report, limit })
 }
 
 /// `tcpmc check --time dense`: with no `--property`, every safety and coverage property (the
@@ -169,24 +197,30 @@ pub fn dense_command(
         ..Options::default()
     };
     let flags = crate::input::settings::flags_from_default(cfg);
-    let report = check_dense(cfg, &props, opts, flags)?;
+    let meter = Arc::new(Meter::new(Limits {
+        max_states: args.limits.max_states,
+        max_memory: args.limits.max_memory.or_else(limits::default_max_memory),
+    }));
+    let display = if args.progress.quiet {
+        Display::Quiet
+    } else {
+        Display::Auto
+    };
+    let progress = Progress::start(meter.clone(), display, "check");
+    let checked = check_dense_metered(cfg, &props, opts, flags, &meter);
+    progress.finish();
+    let checked = checked?;
     let note = format!("liveness: not checked ({LIVENESS_REFUSED})");
     if args.json {
-        let text = serde_json::to_string_pretty(&report)
-            .map_err(|e| InputError(format!("cannot encode the report: {e}")))?;
-        println!("{text}");
+        println!("{}", to_json(&checked)?);
         if defaulted {
             eprintln!("{note}");
         }
     } else {
-        print!("{}", tcpmc_reports::text::render(&report));
+        print!("{}", render(&checked));
         if defaulted {
             println!("{note}");
         }
     }
-    Ok(if report.violated() {
-        std::process::ExitCode::from(1)
-    } else {
-        std::process::ExitCode::SUCCESS
-    })
+    Ok(exit_status(&checked))
 }
