@@ -6,7 +6,7 @@ use crate::commands::pictures;
 use crate::input::cli::{CheckArgs, Search, TimeSemantics};
 use crate::input::error::InputError;
 use crate::input::output::writable_dir;
-use crate::progress::{limits, Display, Limits, Meter, Progress, Stop};
+use crate::progress::{Display, Limits, Meter, Progress, Stop};
 use crate::search::bfs::{self, Outcome};
 use crate::search::dfs;
 use crate::search::goals::{Goals, Trace};
@@ -731,15 +731,9 @@ pub fn check_command(args: &CheckArgs) -> Result<ExitCode, InputError> {
         stop_early: args.stop_early,
         fairness: fairness(args.fair_delivery, args.fair_app),
     };
-    let meter = Arc::new(Meter::new(Limits {
-        max_states: args.limits.max_states,
-        max_memory: args.limits.max_memory.or_else(limits::default_max_memory),
-    }));
-    let display = if args.progress.quiet {
-        Display::Quiet
-    } else {
-        Display::Auto
-    };
+    let limits = Limits::from_flags(args.limits.max_states, args.limits.max_memory);
+    let meter = Arc::new(Meter::new(limits));
+    let display = Display::unless_quiet(args.progress.quiet);
     let progress = Progress::start(meter.clone(), display, "check");
     let checked = check_run(&cfg, &props, opts, &meter);
     progress.finish();

@@ -8,7 +8,7 @@ use crate::commands::check::Options;
 use crate::commands::check::{exit_status, render, to_json, Checked, LimitReached};
 use crate::input::cli::Search;
 use crate::input::error::InputError;
-use crate::progress::{limits, Display, Limits, Meter, Progress};
+use crate::progress::{Display, Limits, Meter, Progress};
 use crate::search::bfs;
 use crate::search::goals::Goals;
 use std::sync::Arc;
@@ -197,15 +197,9 @@ pub fn dense_command(
         ..Options::default()
     };
     let flags = crate::input::settings::flags_from_default(cfg);
-    let meter = Arc::new(Meter::new(Limits {
-        max_states: args.limits.max_states,
-        max_memory: args.limits.max_memory.or_else(limits::default_max_memory),
-    }));
-    let display = if args.progress.quiet {
-        Display::Quiet
-    } else {
-        Display::Auto
-    };
+    let limits = Limits::from_flags(args.limits.max_states, args.limits.max_memory);
+    let meter = Arc::new(Meter::new(limits));
+    let display = Display::unless_quiet(args.progress.quiet);
     let progress = Progress::start(meter.clone(), display, "check");
     let checked = check_dense_metered(cfg, &props, opts, flags, &meter);
     progress.finish();

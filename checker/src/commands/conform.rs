@@ -81,11 +81,7 @@ pub fn conform_command(args: &ConformArgs) -> Result<ExitCode, InputError> {
     };
     let meter = Arc::new(Meter::default());
     meter.phase(suite);
-    let display = if args.progress.quiet {
-        Display::Quiet
-    } else {
-        Display::Auto
-    };
+    let display = Display::unless_quiet(args.progress.quiet);
     let progress = Progress::start(meter.clone(), display, "conform");
     // The namespace belongs to this thread alone; it vanishes with it, however the run ends.
     let worker = std::thread::spawn(move || -> Result<Report, String> {

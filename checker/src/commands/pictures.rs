@@ -38,7 +38,7 @@ pub fn write_report_files(report: &CheckReport, dir: &Path) -> Result<Vec<PathBu
 
 /// A reporter for a picture's exploration (progress on stderr unless `quiet`).
 fn progress(quiet: bool, command: &str) -> Progress {
-    let display = if quiet { Display::Quiet } else { Display::Auto };
+    let display = Display::unless_quiet(quiet);
     let p = Progress::start(Arc::new(Meter::default()), display, command);
     p.meter().phase("exploring");
     p

@@ -17,6 +17,15 @@ impl Limits {
         max_states: None,
         max_memory: None,
     };
+
+    /// The limits of `--max-states` and `--max-memory`, the memory limit defaulting to a safe
+    /// share of what the machine has available ([`default_max_memory`]).
+    pub fn from_flags(max_states: Option<u64>, max_memory: Option<u64>) -> Limits {
+        Limits {
+            max_states,
+            max_memory: max_memory.or_else(default_max_memory),
+        }
+    }
 }
 
 /// Why a search stopped before it was complete.

@@ -19,6 +19,17 @@ pub enum Display {
     Auto,
 }
 
+impl Display {
+    /// What `--quiet` asks for: nothing, else [`Display::Auto`].
+    pub fn unless_quiet(quiet: bool) -> Display {
+        if quiet {
+            Display::Quiet
+        } else {
+            Display::Auto
+        }
+    }
+}
+
 /// Seconds between plain lines (stderr not a terminal): 5, or `TCPMC_PROGRESS_INTERVAL`.
 pub fn plain_interval() -> Duration {
     std::env::var("TCPMC_PROGRESS_INTERVAL")
