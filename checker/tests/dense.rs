@@ -32,7 +32,7 @@ fn violated(r: &CheckReport) -> Vec<&str> {
 }
 
 /// One connection, no data: the closing handshake and its timers only.
-fn small(msl: u8) -> Config {
+fn small(msl: u16) -> Config {
     Config {
         msl,
         incarnations: 1,

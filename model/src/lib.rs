@@ -29,7 +29,7 @@ pub mod system;
 // The data modules keep their old paths (`tcpmc_model::config::...`) for other crates.
 pub use state::{config, endpoint, network, segment, seq, tcp_state};
 
-pub use config::{Config, ConfigError};
+pub use config::{Config, ConfigError, MslBound, Time};
 pub use endpoint::{End, Endpoint, Side, Timer, TimerKind};
 pub use segment::Segment;
 pub use system::{Action, State};

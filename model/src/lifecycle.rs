@@ -86,10 +86,7 @@ pub(crate) fn ack_advance(ctx: &mut Ctx, side: Side, ack: u8) {
     e.timer = if e.snd_una == e.snd_nxt {
         Timer::OFF
     } else {
-        Timer {
-            kind: TimerKind::Retransmit,
-            ticks: rto,
-        }
+        Timer::set(TimerKind::Retransmit, rto)
     };
 }
 
@@ -100,10 +97,7 @@ pub(crate) fn enter_fin_wait_2(ctx: &mut Ctx, side: Side) {
     let e = ctx.ep(side);
     e.state = FinWait2;
     if t > 0 && e.has(app::CLOSED_BY_APP) {
-        e.timer = Timer {
-            kind: TimerKind::FinWait2,
-            ticks: t,
-        };
+        e.timer = Timer::set(TimerKind::FinWait2, t);
     }
 }
 
@@ -118,10 +112,7 @@ pub(crate) fn restart_time_wait(ctx: &mut Ctx, side: Side) {
     if tw == 0 {
         enter_closed(ctx, side, End::Normal);
     } else {
-        ctx.ep(side).timer = Timer {
-            kind: TimerKind::TimeWait,
-            ticks: tw,
-        };
+        ctx.ep(side).timer = Timer::set(TimerKind::TimeWait, tw);
     }
 }
 
@@ -147,15 +138,12 @@ pub(crate) fn enter_closed(ctx: &mut Ctx, side: Side, end: End) {
         ..Endpoint::default()
     };
     if end != End::Normal && quiet > 0 {
-        e.timer = Timer {
-            kind: TimerKind::Quiet,
-            ticks: quiet,
-        };
+        e.timer = Timer::set(TimerKind::Quiet, quiet);
     }
 }
 
 /// The quiet time after an abnormal end: none when it is kept only after a crash.
-fn quiet_after_abnormal_end(cfg: &Config) -> u8 {
+fn quiet_after_abnormal_end(cfg: &Config) -> u16 {
     match cfg.quiet_after {
         QuietAfter::AbnormalEnd => cfg.quiet_ticks(),
         QuietAfter::Crash => 0,
@@ -171,10 +159,7 @@ pub(crate) fn enter_listen(ctx: &mut Ctx, side: Side) {
     let e = ctx.ep(side);
     e.state = Listen;
     e.timer = if quiet > 0 {
-        Timer {
-            kind: TimerKind::Quiet,
-            ticks: quiet,
-        }
+        Timer::set(TimerKind::Quiet, quiet)
     } else {
         Timer::OFF
     };

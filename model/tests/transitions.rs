@@ -1179,7 +1179,7 @@ fn test_time_wait_ack_in_window() {
     assert_eq!(st.ep[0].timer.ticks, 1);
     let st = deliver_with(&linux(), tw, ep(Established), ack, 0);
     assert_eq!(reply_flags(&st), vec![ACK]);
-    assert_eq!(st.ep[0].timer.ticks, linux().time_wait_ticks());
+    assert_eq!(st.ep[0].timer.ticks, linux().time_wait_ticks() as u8);
 }
 
 #[test]

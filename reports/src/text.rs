@@ -4,8 +4,35 @@ use crate::report::{CheckReport, Step, VerdictKind};
 use std::fmt::Write;
 use tcpmc_model::Config;
 
-/// `key=value` pairs of every configuration field, in declaration order.
+/// `key=value` pairs of every configuration field, in declaration order; the fields of time
+/// (`time`, `time_unit_ms`, `msl_bound`, `orphan_retries`, `backoff`, `rto_max`) follow, each only
+/// where it is not the default, so that tick configurations read as they always have.
 pub fn config_line(cfg: &Config) -> String {
+    let mut line = base_config_line(cfg);
+    let d = Config::default();
+    let c = cfg;
+    if c.time != d.time {
+        let _ = write!(line, " time={}", c.time);
+    }
+    if c.time_unit_ms != d.time_unit_ms {
+        let _ = write!(line, " time_unit_ms={}", c.time_unit_ms);
+    }
+    if c.msl_bound != d.msl_bound {
+        let _ = write!(line, " msl_bound={}", c.msl_bound);
+    }
+    if let Some(r) = c.orphan_retries {
+        let _ = write!(line, " orphan_retries={r}");
+    }
+    if c.backoff != d.backoff {
+        let _ = write!(line, " backoff={}", c.backoff);
+    }
+    if c.rto_max != d.rto_max {
+        let _ = write!(line, " rto_max={}", c.rto_max);
+    }
+    line
+}
+
+fn base_config_line(cfg: &Config) -> String {
     let c = cfg;
     format!(
         "msl={} time_wait={} seq_space={} window={} max_in_flight={} incarnations={} data_a={} data_b={} \

@@ -526,9 +526,10 @@ pub fn bench_command(args: &BenchArgs) -> Result<ExitCode, InputError> {
 
 /// `tcpmc bench-run` (hidden): one measurement, as one JSON line on stdout.
 pub fn bench_run_command(args: &BenchRunArgs) -> Result<ExitCode, InputError> {
-    let mut cfg: Config = serde_json::from_str(&args.config_json)
+    let cfg: Config = serde_json::from_str(&args.config_json)
         .map_err(|e| InputError(format!("bad --config-json: {e}")))?;
     cfg.validate().map_err(|e| InputError(e.to_string()))?;
+    let mut cfg = crate::input::settings::ticks_only(cfg)?;
     cfg.first_isn_any = args.first_isn_any;
     cfg.unsorted_network = args.unsorted_network;
     let m = measure(&cfg, args.mode, args.threads.max(1));

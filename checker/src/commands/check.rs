@@ -3,7 +3,7 @@
 
 use crate::commands::common::{count, select_properties};
 use crate::commands::pictures;
-use crate::input::cli::{CheckArgs, Search, TimeSemantics};
+use crate::input::cli::{CheckArgs, Search};
 use crate::input::error::InputError;
 use crate::input::output::writable_dir;
 use crate::progress::{Display, Limits, Meter, Progress, Stop};
@@ -15,7 +15,7 @@ use crate::search::liveness::{self, Fairness, Lasso};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tcpmc_model::tcp_state::TcpState;
-use tcpmc_model::{Action, Config, Side, State, TcpModel};
+use tcpmc_model::{Action, Config, Side, State, TcpModel, Time};
 use tcpmc_properties::{registry, Kind, PropertyDef};
 use tcpmc_reports::report::steps;
 use tcpmc_reports::{CheckReport, GraphStats, Stats, Verdict, VerdictKind};
@@ -704,7 +704,7 @@ pub fn exit_status(c: &Checked) -> ExitCode {
 pub fn check_command(args: &CheckArgs) -> Result<ExitCode, InputError> {
     if args.list {
         // The flags beside --list are still checked: a bad one is an error, not ignored.
-        args.cfg.build()?;
+        args.cfg.build_with_time(args.time)?;
         select_properties(&args.properties, |_| true)?;
         for p in registry() {
             let kind = match p.kind {
@@ -716,10 +716,10 @@ pub fn check_command(args: &CheckArgs) -> Result<ExitCode, InputError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let cfg = args.cfg.build()?;
+    let cfg = args.cfg.build_with_time(args.time)?;
     let props = select_properties(&args.properties, |_| true)?;
     let threads = count("threads", args.threads)?;
-    if args.time == TimeSemantics::Dense {
+    if cfg.time == Time::Dense {
         return crate::commands::check_dense::dense_command(args, &cfg, threads);
     }
     if let Some(dir) = &args.out {

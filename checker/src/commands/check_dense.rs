@@ -55,7 +55,7 @@ pub fn timed_steps(
     for (k, step) in out.iter_mut().enumerate().skip(1) {
         let text = model.describe(&states[k - 1], &actions[k - 1]);
         step.action = Some(match &timeline {
-            Some(t) => format!("[t={}] {text}", t[k].0),
+            Some(t) => format!("[t={}] {text}", t[k].0.show(&model.cfg)),
             None => format!("[t=?] {text}"),
         });
     }

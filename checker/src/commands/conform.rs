@@ -22,7 +22,7 @@ pub fn conform_command(args: &ConformArgs) -> Result<ExitCode, InputError> {
         Walks,
     }
 
-    let cfg = variant_config(&args.variant)?;
+    let cfg = crate::input::settings::ticks_only(variant_config(&args.variant)?)?;
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).map_err(|e| {
             InputError(format!(

@@ -297,6 +297,8 @@ pub fn plan(
                 };
                 InputError(format!("run '{}': {e} ({from})", run.label()))
             })?;
+            settings::ticks_only(run.config.clone())
+                .map_err(|e| InputError(format!("run '{}': {e}", run.label())))?;
             runs.push(run);
         }
     }
@@ -813,7 +815,11 @@ pub fn minimize_command(args: &MinimizeArgs) -> Result<ExitCode, InputError> {
     let variant = args.variant.clone().unwrap_or_else(|| "baseline".into());
     let overrides = args.shared.fields.overrides();
     // The range starts at the field's own minimum in this configuration (1 for rto and msl).
-    let base = settings::build(args.shared.config.as_deref(), Some(&variant), &overrides)?;
+    let base = settings::ticks_only(settings::build(
+        args.shared.config.as_deref(),
+        Some(&variant),
+        &overrides,
+    )?)?;
     let (lo, hi) = allowed_range(&base, &field).ok_or_else(|| {
         InputError(format!(
             "--param {field}: no value of it is valid in this configuration"

@@ -78,7 +78,7 @@ fn csv(rows: &[Reaction]) -> String {
 
 /// `tcpmc table`: the reaction table of a variant list on stdout.
 pub fn table_command(args: &TableArgs) -> Result<ExitCode, InputError> {
-    let cfg = variant_config(&args.variant)?;
+    let cfg = crate::input::settings::ticks_only(variant_config(&args.variant)?)?;
     let rows = tcpmc_model::reaction::table(&cfg);
     print!("{}", render(&rows, args.format)?);
     Ok(ExitCode::SUCCESS)

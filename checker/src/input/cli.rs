@@ -283,10 +283,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "S", default_value = "bfs")]
     pub search: Search,
 
-    /// Time: ticks (discrete, the reference) or dense (zones over the timers and segment ages;
-    /// safety and coverage only, by BFS).
-    #[arg(long, value_enum, value_name = "T", default_value = "ticks")]
-    pub time: TimeSemantics,
+    /// Time: ticks (discrete, the reference) or dense (zones over the timers and segment ages,
+    /// by BFS; large constants cost about what small ones cost) [default: the configuration's,
+    /// ticks unless a variant such as linux-real says dense]
+    #[arg(long, value_enum, value_name = "T")]
+    pub time: Option<TimeSemantics>,
 
     /// Print the report as JSON instead of text.
     #[arg(long)]
@@ -367,13 +368,22 @@ pub struct ConfigArgs {
 }
 
 impl ConfigArgs {
-    /// The validated configuration.
+    /// The validated configuration of a command that explores ticks only: a configuration
+    /// with `time = dense` is refused.
     pub fn build(&self) -> Result<tcpmc_model::Config, InputError> {
-        crate::input::settings::build(
-            self.config.as_deref(),
-            self.variant.as_deref(),
-            &self.fields.overrides(),
-        )
+        crate::input::settings::ticks_only(self.build_with_time(None)?)
+    }
+
+    /// The validated configuration, its `time` set by `time` when given (`tcpmc check --time`).
+    pub fn build_with_time(
+        &self,
+        time: Option<TimeSemantics>,
+    ) -> Result<tcpmc_model::Config, InputError> {
+        let mut overrides = self.fields.overrides();
+        if let Some(t) = time {
+            overrides.insert(0, ("time", serde_json::Value::from(t.name())));
+        }
+        crate::input::settings::build(self.config.as_deref(), self.variant.as_deref(), &overrides)
     }
 }
 
@@ -491,12 +501,18 @@ pub struct SharedArgs {
 #[derive(Args, Debug, Default)]
 #[command(next_help_heading = "Model (defaults: the baseline)")]
 pub struct FieldFlags {
-    /// Maximum segment lifetime in ticks: a segment dies when its age reaches MSL [default: 1] [range: 1..=8]
+    /// What one tick is in milliseconds, to show times in seconds (0 = no unit) [default: 0]
+    #[arg(long, value_name = "MS")]
+    pub time_unit_ms: Option<u16>,
+    /// Under --time dense, a segment is used at an age of at most MSL-1 (closed: the tick model's digitisation) or below MSL (open: RFC 9293) [default: closed]
+    #[arg(long, value_name = "BOUND", value_parser = ["closed", "open"])]
+    pub msl_bound: Option<String>,
+    /// Maximum segment lifetime in ticks: a segment dies when its age reaches MSL [default: 1] [range: 1..=8, 1..=10000 under --time dense]
     #[arg(long, value_name = "TICKS")]
-    pub msl: Option<u8>,
-    /// TIME-WAIT length in ticks (RFC 9293 MUST-13) [default: 2·msl] [range: 0..=32]
+    pub msl: Option<u16>,
+    /// TIME-WAIT length in ticks (RFC 9293 MUST-13) [default: 2·msl] [range: 0..=32, 0..=10000 under --time dense]
     #[arg(long, value_name = "TICKS")]
-    pub time_wait: Option<u8>,
+    pub time_wait: Option<u16>,
     /// Number of values of the modular sequence space [default: 8] [range: 4..=64]
     #[arg(long, value_name = "N")]
     pub seq_space: Option<u8>,
@@ -518,15 +534,24 @@ pub struct FieldFlags {
     /// Retransmissions before the connection is given up (R2) [default: 1] [range: 0..=8]
     #[arg(long, value_name = "N")]
     pub retries: Option<u8>,
-    /// Retransmission timeout in ticks [default: 1] [range: 1..=16]
+    /// Retransmissions before an orphaned endpoint (its application closed it) gives up, Linux tcp_orphan_retries [default: retries] [range: 0..=8, 0..=15 under --time dense]
+    #[arg(long, value_name = "N")]
+    pub orphan_retries: Option<u8>,
+    /// Retransmission timeout in ticks [default: 1] [range: 1..=16, 1..=10000 under --time dense]
     #[arg(long, value_name = "TICKS")]
-    pub rto: Option<u8>,
+    pub rto: Option<u16>,
+    /// Each retransmission doubles the RTO, RFC 6298 §5.5 (Linux inet_csk_rto_backoff) [default: false]
+    #[arg(long, value_name = "BOOL")]
+    pub backoff: Option<bool>,
+    /// The largest backed-off RTO, Linux TCP_RTO_MAX (0 = no cap) [default: 0]
+    #[arg(long, value_name = "TICKS")]
+    pub rto_max: Option<u16>,
     /// Retransmit forever, with no R2 limit [default: false]
     #[arg(long, value_name = "BOOL")]
     pub unlimited_retransmissions: Option<bool>,
     /// Ticks an orphaned FIN-WAIT-2 waits for the peer's FIN, Linux tcp_fin_timeout (0 = forever, as RFC 9293) [default: 2] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
-    pub fin_wait_2_timeout: Option<u8>,
+    pub fin_wait_2_timeout: Option<u16>,
     /// A host fault that may happen once per run: none, down (stops answering) or crash (reboots with no memory) [default: none]
     #[arg(long, value_name = "FAULT", value_parser = ["none", "down", "crash"])]
     pub host_fault: Option<String>,
@@ -538,10 +563,10 @@ pub struct FieldFlags {
     pub duplication: Option<bool>,
     /// Ticks without choosing an ISS after an abnormal end (0 = none) [default: 2·msl] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
-    pub quiet_time: Option<u8>,
+    pub quiet_time: Option<u16>,
     /// Ticks the passive closer waits after LAST-ACK before a new ISS [default: 0] [range: 0..=32]
     #[arg(long, value_name = "TICKS")]
-    pub passive_close_wait: Option<u8>,
+    pub passive_close_wait: Option<u16>,
     /// A valid RST in TIME-WAIT: honor (RFC 9293) or ignore (RFC 1337 F1) [default: ignore]
     #[arg(long, value_name = "RULE", value_parser = ["honor", "ignore"])]
     pub rst_in_time_wait: Option<String>,
@@ -617,6 +642,8 @@ impl FieldFlags {
             };
         }
         push!(
+            time_unit_ms,
+            msl_bound,
             msl,
             time_wait,
             seq_space,
@@ -626,7 +653,10 @@ impl FieldFlags {
             data_a,
             data_b,
             retries,
+            orphan_retries,
             rto,
+            backoff,
+            rto_max,
             unlimited_retransmissions,
             fin_wait_2_timeout,
             host_fault,
@@ -693,6 +723,16 @@ pub enum TimeSemantics {
     Ticks,
     /// Dense time: the zone graph (README, "Dense time").
     Dense,
+}
+
+impl TimeSemantics {
+    /// As the configuration's `time` field spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeSemantics::Ticks => "ticks",
+            TimeSemantics::Dense => "dense",
+        }
+    }
 }
 
 /// Output formats of `tcpmc table`.

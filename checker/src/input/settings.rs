@@ -169,6 +169,18 @@ pub fn build(
     apply(cfg, overrides)
 }
 
+/// `cfg`, or the one-line refusal of a command that explores ticks only when `cfg` asks for
+/// dense time (`time = dense`, set by `--time dense` or a variant such as `linux-real`).
+pub fn ticks_only(cfg: Config) -> Result<Config, InputError> {
+    if cfg.time == tcpmc_model::Time::Dense {
+        return Err(InputError(
+            "this command explores ticks only, and the configuration says time = dense: use tcpmc check (or set time = ticks)"
+                .into(),
+        ));
+    }
+    Ok(cfg)
+}
+
 /// The configuration a variant list stands for, on top of `base`.
 pub fn apply_variants(base: Config, spec: &str) -> Result<Config, InputError> {
     let fields = variant_fields(spec)?;

@@ -60,4 +60,4 @@ pub mod dbm;
 pub mod semantics;
 
 pub use dbm::{Bound, Dbm, Valuation};
-pub use semantics::{DenseAction, DenseModel, Extrapolation, ZoneState, CLOCKS};
+pub use semantics::{duration, DenseAction, DenseModel, Extrapolation, Moment, ZoneState, CLOCKS};

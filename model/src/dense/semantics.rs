@@ -37,9 +37,10 @@
 
 use crate::dense::dbm::{Bound, Dbm};
 use crate::events::timers;
-use crate::state::config::{Config, MAX_NET};
+use crate::state::config::{Config, MslBound, DENSE_MAX_CONST, MAX_NET};
 use crate::state::ctx::Ctx;
 use crate::state::endpoint::Side;
+use crate::state::endpoint::{End, Endpoint, TimerKind};
 use crate::state::network::Network;
 use crate::state::segment::Segment;
 use crate::system::{self, Action, Choice, State};
@@ -61,25 +62,28 @@ pub fn slot_clock(i: usize) -> usize {
     3 + i
 }
 
-/// The entries of a canonical zone, one byte each (`Bound::raw`; `i8::MAX` for `∞`): every
-/// constant of the model is at most 32 (the configuration's ranges) and every clock is bounded
-/// by an invariant, so every finite entry of a reachable zone has `|c| ≤ 32`. Packing is
-/// injective: equality and hashing of packed zones are those of zones.
+/// The entries of a canonical zone, two bytes each (`Bound::raw`; `i16::MAX` for `∞`): every
+/// constant of the model is at most [`DENSE_MAX_CONST`] (the configuration's ranges) and every
+/// clock is bounded by an invariant or extrapolated, so every finite entry of a reachable zone
+/// has `|c| ≤ DENSE_MAX_CONST`, and `2c + 1` fits. Packing is injective: equality and hashing
+/// of packed zones are those of zones.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PackedZone([i8; (CLOCKS + 1) * (CLOCKS + 1)]);
+pub struct PackedZone([i16; (CLOCKS + 1) * (CLOCKS + 1)]);
 
 impl PackedZone {
     pub fn pack(z: &Zone) -> PackedZone {
-        let mut p = [0i8; (CLOCKS + 1) * (CLOCKS + 1)];
+        let mut p = [0i16; (CLOCKS + 1) * (CLOCKS + 1)];
         for i in 0..=CLOCKS {
             for j in 0..=CLOCKS {
                 let b = z.get(i, j);
                 p[i * (CLOCKS + 1) + j] = if b.is_inf() {
-                    i8::MAX
+                    i16::MAX
                 } else {
-                    match i8::try_from(b.raw()) {
-                        Ok(v) if v != i8::MAX => v,
-                        _ => panic!("zone bound {b} out of the packed range (constants ≤ 32)"),
+                    match i16::try_from(b.raw()) {
+                        Ok(v) if v != i16::MAX => v,
+                        _ => panic!(
+                            "zone bound {b} out of the packed range (constants ≤ {DENSE_MAX_CONST})"
+                        ),
                     }
                 };
             }
@@ -90,7 +94,7 @@ impl PackedZone {
     pub fn unpack(&self) -> Zone {
         Zone::from_entries(|i, j| {
             let v = self.0[i * (CLOCKS + 1) + j];
-            if v == i8::MAX {
+            if v == i16::MAX {
                 Bound::INF
             } else {
                 Bound::from_raw(v as i32).expect("a packed bound is in range")
@@ -105,7 +109,7 @@ impl std::fmt::Debug for PackedZone {
     }
 }
 
-/// A state of the zone graph: the normalised discrete state and its zone (packed: 163 bytes in
+/// A state of the zone graph: the normalised discrete state and its zone (packed: 244 bytes in
 /// all, where the zone alone is 324 as a [`Dbm`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ZoneState {
@@ -172,9 +176,19 @@ impl DenseModel {
         self
     }
 
-    /// The largest age a segment reaches in flight.
-    fn max_age(&self) -> i32 {
-        self.cfg.msl as i32 - 1
+    /// A segment's invariant: the largest age it reaches in flight (MSL − 1 closed, MSL open;
+    /// an open segment of age MSL can no longer be used, only die).
+    fn lifetime(&self) -> i32 {
+        match self.cfg.msl_bound {
+            MslBound::Closed => self.cfg.msl as i32 - 1,
+            MslBound::Open => self.cfg.msl as i32,
+        }
+    }
+
+    /// The guard of a delivery or duplication of a segment of age `a`: `a < MSL` under the open
+    /// bound; none under the closed one (the invariant `a ≤ MSL − 1` is the guard).
+    fn use_guard(&self) -> Option<Bound> {
+        (self.cfg.msl_bound == MslBound::Open).then(|| Bound::lt(self.cfg.msl as i32))
     }
 
     /// The initial state: nothing in motion, every clock idle.
@@ -190,15 +204,24 @@ impl DenseModel {
     pub fn bounds(&self, s: &State) -> [Option<i32>; CLOCKS] {
         let mut b = [None; CLOCKS];
         for side in [Side::A, Side::B] {
-            let t = s.ep(side).timer;
-            if t.running() {
-                b[timer_clock(side) - 1] = Some(t.ticks as i32);
+            if let Some(d) = duration(&self.cfg, s.ep(side)) {
+                b[timer_clock(side) - 1] = Some(d);
             }
         }
         for i in 0..s.net.len() {
-            b[slot_clock(i) - 1] = Some(self.max_age());
+            b[slot_clock(i) - 1] = Some(self.lifetime());
         }
         b
+    }
+
+    /// The slot a delivery or duplication uses, if `a` is one.
+    fn used_slot(a: DenseAction) -> Option<usize> {
+        match a {
+            DenseAction::Step(Action::Deliver(i, _)) | DenseAction::Step(Action::Duplicate(i)) => {
+                Some(i as usize)
+            }
+            _ => None,
+        }
     }
 
     /// Frees the idle clocks, lets time pass under the invariants, extrapolates.
@@ -238,17 +261,21 @@ impl DenseModel {
         // Guards.
         match a {
             DenseAction::Step(Action::Tick) => return None,
-            DenseAction::Step(_) => {}
-            DenseAction::Fire(side) => {
-                let t = from.s.ep(side).timer;
-                if !t.running() || !z.at_least(timer_clock(side), t.ticks as i32) {
-                    return None;
+            DenseAction::Step(_) => {
+                if let (Some(i), Some(g)) = (Self::used_slot(a), self.use_guard()) {
+                    if i >= from.s.net.len() || !z.constrain(slot_clock(i), 0, g) {
+                        return None;
+                    }
                 }
             }
+            DenseAction::Fire(side) => match duration(cfg, from.s.ep(side)) {
+                Some(d) if z.at_least(timer_clock(side), d) => {}
+                _ => return None,
+            },
             DenseAction::Die(i) => {
                 if cfg.loss
                     || i as usize >= from.s.net.len()
-                    || !z.at_least(slot_clock(i as usize), self.max_age())
+                    || !z.at_least(slot_clock(i as usize), self.lifetime())
                 {
                     return None;
                 }
@@ -333,30 +360,40 @@ impl DenseModel {
         let zone = zs.zone();
         // Every slot of the run of equal segments that starts at `i`.
         let run = |i: u8| (i as usize..net.len()).take_while(move |&j| net[j] == net[i as usize]);
+        // Under the open bound, a segment may be used only while it is younger than MSL.
+        let usable = |j: usize| match self.use_guard() {
+            Some(g) => zone.allows(slot_clock(j), 0, g),
+            None => true,
+        };
         for a in discrete {
             match a {
                 Action::Tick => {}
-                Action::Deliver(i, c) => {
-                    out.extend(run(i).map(|j| DenseAction::Step(Action::Deliver(j as u8, c))))
-                }
+                Action::Deliver(i, c) => out.extend(
+                    run(i)
+                        .filter(|&j| usable(j))
+                        .map(|j| DenseAction::Step(Action::Deliver(j as u8, c))),
+                ),
                 Action::Lose(i) => {
                     out.extend(run(i).map(|j| DenseAction::Step(Action::Lose(j as u8))))
                 }
-                Action::Duplicate(i) => {
-                    out.extend(run(i).map(|j| DenseAction::Step(Action::Duplicate(j as u8))))
-                }
+                Action::Duplicate(i) => out.extend(
+                    run(i)
+                        .filter(|&j| usable(j))
+                        .map(|j| DenseAction::Step(Action::Duplicate(j as u8))),
+                ),
                 other => out.push(DenseAction::Step(other)),
             }
         }
         for side in [Side::A, Side::B] {
-            let t = zs.s.ep(side).timer;
-            if t.running() && zone.allows(0, timer_clock(side), Bound::le(-(t.ticks as i32))) {
-                out.push(DenseAction::Fire(side));
+            if let Some(d) = duration(&self.cfg, zs.s.ep(side)) {
+                if zone.allows(0, timer_clock(side), Bound::le(-d)) {
+                    out.push(DenseAction::Fire(side));
+                }
             }
         }
         if !self.cfg.loss {
             for i in 0..net.len() {
-                if zone.allows(0, slot_clock(i), Bound::le(-self.max_age())) {
+                if zone.allows(0, slot_clock(i), Bound::le(-self.lifetime())) {
                     out.push(DenseAction::Die(i as u8));
                 }
             }
@@ -379,7 +416,11 @@ impl DenseModel {
                 format!("{side} {kind} timer fires")
             }
             DenseAction::Die(i) => {
-                system::describe(&from.s, &Action::Lose(i)).replacen("lose", "die (age MSL-1)", 1)
+                let age = match self.cfg.msl_bound {
+                    MslBound::Closed => "die (age MSL-1)",
+                    MslBound::Open => "die (age MSL)",
+                };
+                system::describe(&from.s, &Action::Lose(i)).replacen("lose", age, 1)
             }
         }
     }
@@ -389,49 +430,50 @@ impl DenseModel {
     /// path's guards and invariants are difference constraints between the step times, solved
     /// exactly (all-pairs shortest paths; the backward propagation a forward zone lacks). The
     /// earliest times together are one run (the least solution of difference constraints is a
-    /// solution); with closed guards they are integers. Returns, per state, its time and the
-    /// discrete state shown at that time (segment ages and remaining timer ticks filled in), or
-    /// `None` when the path has no timed run (a bug: zone-graph paths are realisable).
+    /// solution). With closed guards they are whole units; a strict constraint (`a < MSL`) is
+    /// met by a margin of one [`Moment`] step, `1/den` of a unit with `den` a power of ten above
+    /// the path's length (enough: a feasible strict system of `n` integer constraints stays
+    /// feasible with every strict bound tightened by less than `1/n`). Returns, per state, its
+    /// time and the discrete state shown at that time (segment ages and remaining timer ticks,
+    /// in whole units, rounded down), or `None` when the path has no timed run (a bug:
+    /// zone-graph paths are realisable).
     pub fn timeline(
         &self,
         states: &[ZoneState],
         actions: &[DenseAction],
-    ) -> Option<Vec<(i64, State)>> {
+    ) -> Option<Vec<(Moment, State)>> {
         let n = states.len();
         const INF: i64 = i64::MAX / 4;
-        // m[a][b]: bound on tau_a - tau_b.
-        let mut m = vec![vec![INF; n]; n];
-        for (k, row) in m.iter_mut().enumerate() {
-            row[k] = 0;
-        }
-        let tighten = |m: &mut Vec<Vec<i64>>, a: usize, b: usize, w: i64| {
-            if w < m[a][b] {
-                m[a][b] = w;
-            }
-        };
+        // Each constraint `tau_a - tau_b ≤ c` (or `< c`), kept to solve once `den` is known.
+        let mut cs: Vec<(usize, usize, i64, bool)> = Vec::new();
         // reset[c]: the step at which clock c was last reset.
         let mut reset = [0usize; CLOCKS];
         let mut resets = vec![reset];
         for k in 1..n {
             let (prev, a) = (&states[k - 1], actions[k - 1]);
-            tighten(&mut m, k - 1, k, 0);
+            cs.push((k - 1, k, 0, false));
             // The invariants of the state left hold until this step.
             for (c, b) in self.bounds(&prev.s).iter().enumerate() {
                 if let Some(u) = b {
-                    tighten(&mut m, k, reset[c], *u as i64);
+                    cs.push((k, reset[c], *u as i64, false));
                 }
             }
             match a {
                 DenseAction::Fire(side) => {
                     let c = timer_clock(side) - 1;
-                    let t = prev.s.ep(side).timer.ticks as i64;
-                    tighten(&mut m, reset[c], k, -t);
+                    let t = duration(&self.cfg, prev.s.ep(side))? as i64;
+                    cs.push((reset[c], k, -t, false));
                 }
                 DenseAction::Die(i) => {
                     let c = slot_clock(i as usize) - 1;
-                    tighten(&mut m, reset[c], k, -(self.max_age() as i64));
+                    cs.push((reset[c], k, -(self.lifetime() as i64), false));
                 }
-                DenseAction::Step(_) => {}
+                DenseAction::Step(_) => {
+                    if let (Some(i), Some(g)) = (Self::used_slot(a), self.use_guard()) {
+                        let c = slot_clock(i) - 1;
+                        cs.push((k, reset[c], g.constant() as i64, !g.is_weak()));
+                    }
+                }
             }
             let (next, map) = self.successor(prev, a)?;
             if next != states[k] {
@@ -439,6 +481,27 @@ impl DenseModel {
             }
             reset = std::array::from_fn(|c| if map[c] == 0 { k } else { reset[map[c] - 1] });
             resets.push(reset);
+        }
+        let strict = cs.iter().any(|c| c.3);
+        let den: i64 = if strict {
+            let mut d = 10;
+            while d <= n as i64 {
+                d *= 10;
+            }
+            d
+        } else {
+            1
+        };
+        // m[a][b]: bound on tau_a - tau_b, in steps of 1/den.
+        let mut m = vec![vec![INF; n]; n];
+        for (k, row) in m.iter_mut().enumerate() {
+            row[k] = 0;
+        }
+        for &(a, b, c, lt) in &cs {
+            let w = c * den - lt as i64;
+            if w < m[a][b] {
+                m[a][b] = w;
+            }
         }
         for v in 0..n {
             for a in 0..n {
@@ -463,27 +526,102 @@ impl DenseModel {
                 .map(|(k, zs)| {
                     let mut s = zs.s;
                     let r = &resets[k];
-                    let age = |c: usize| (tau[k] - tau[r[c - 1]]).clamp(0, u8::MAX as i64) as u8;
+                    // A clock's value in whole units, rounded down.
+                    let age = |c: usize| (tau[k] - tau[r[c - 1]]).div_euclid(den);
+                    let byte = |v: i64| v.clamp(0, u8::MAX as i64) as u8;
                     for side in [Side::A, Side::B] {
+                        let d = duration(&self.cfg, s.ep(side));
                         let t = &mut s.ep[side.index()].timer;
-                        if t.running() {
-                            t.ticks = t.ticks.saturating_sub(age(timer_clock(side)));
+                        if let Some(d) = d {
+                            // Remaining, rounded up: a timer due now shows 0.
+                            let left = d as i64 * den - (tau[k] - tau[r[timer_clock(side) - 1]]);
+                            t.ticks = byte((left + den - 1).div_euclid(den));
                         }
                     }
                     let mut net = Network::default();
                     for (j, seg) in zs.s.net.segments().iter().enumerate() {
                         let seg = Segment {
-                            age: age(slot_clock(j)),
+                            age: byte(age(slot_clock(j))),
                             ..*seg
                         };
                         net.push_ordered(seg, MAX_NET, false);
                     }
                     s.net = net;
-                    (tau[k], s)
+                    (Moment { num: tau[k], den }, s)
                 })
                 .collect(),
         )
     }
+}
+
+/// A time of a timed run: `num / den` units of the configuration (`den` a power of ten).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub num: i64,
+    pub den: i64,
+}
+
+impl Moment {
+    /// In the configuration's units: seconds when `time_unit_ms` is set (`51.2s`), else ticks
+    /// (`3`, `2.99`); exact, trailing zeros dropped.
+    pub fn show(&self, cfg: &Config) -> String {
+        if cfg.time_unit_ms > 0 {
+            // num · unit_ms / den milliseconds = num · unit_ms / (1000 · den) seconds.
+            let mut s = decimal(self.num * cfg.time_unit_ms as i64, self.den * 1000);
+            s.push('s');
+            s
+        } else {
+            decimal(self.num, self.den)
+        }
+    }
+}
+
+impl std::fmt::Display for Moment {
+    /// In units, without a unit (`3`, `2.99`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&decimal(self.num, self.den))
+    }
+}
+
+impl PartialOrd for Moment {
+    fn partial_cmp(&self, other: &Moment) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Moment {
+    fn cmp(&self, other: &Moment) -> std::cmp::Ordering {
+        (self.num as i128 * other.den as i128).cmp(&(other.num as i128 * self.den as i128))
+    }
+}
+
+/// `num / den` in decimal, `den` a power of ten; no trailing zeros.
+fn decimal(num: i64, den: i64) -> String {
+    let sign = if num < 0 { "-" } else { "" };
+    let (q, r) = (num.abs() / den, num.abs() % den);
+    if r == 0 {
+        return format!("{sign}{q}");
+    }
+    let digits = den.ilog10() as usize;
+    let frac = format!("{r:0digits$}");
+    format!("{sign}{q}.{}", frac.trim_end_matches('0'))
+}
+
+/// The length of `e`'s running timer, in the configuration's units, or `None` when it is off.
+/// The tick model keeps a count that goes down (and saturates at a byte); here the clock goes
+/// up and the length is read from what set the timer: the kind, the retransmission count (the
+/// backed-off RTO), and for the quiet time how the connection ended (after a normal LAST-ACK,
+/// the passive closer's wait; after an abnormal end or a crash, the quiet time).
+pub fn duration(cfg: &Config, e: &Endpoint) -> Option<i32> {
+    let d = match e.timer.kind {
+        TimerKind::Off => return None,
+        TimerKind::Retransmit => cfg.rto_after(e.retries),
+        TimerKind::TimeWait => cfg.time_wait_ticks(),
+        TimerKind::FinWait2 => cfg.fin_wait_2_timeout,
+        TimerKind::Quiet if e.end == End::Normal => cfg.passive_close_wait,
+        TimerKind::Quiet => cfg.quiet_ticks(),
+    };
+    Some(d as i32)
 }
 
 /// Permutes the clocks of each run of equal segments to the least zone of all such

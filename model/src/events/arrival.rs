@@ -287,10 +287,7 @@ fn open_on_syn(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8, reopened: bool) 
     e.iss = iss;
     e.snd_una = iss;
     e.snd_nxt = space.add(iss, 1);
-    e.timer = Timer {
-        kind: TimerKind::Retransmit,
-        ticks: rto,
-    };
+    e.timer = Timer::set(TimerKind::Retransmit, rto);
     e.retries = 0;
     e.sent = 0;
     e.unread = 0;
@@ -786,10 +783,7 @@ fn other(ctx: &mut Ctx, to: Side, seg: &Segment, iss: u8) {
                         enter_closed(ctx, to, End::Normal);
                         let wait = ctx.cfg.passive_close_wait;
                         if wait > 0 {
-                            ctx.ep(to).timer = Timer {
-                                kind: TimerKind::Quiet,
-                                ticks: wait,
-                            };
+                            ctx.ep(to).timer = Timer::set(TimerKind::Quiet, wait);
                         }
                     }
                     return;

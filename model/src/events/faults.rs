@@ -59,10 +59,7 @@ pub(crate) fn crash(ctx: &mut Ctx, side: Side) -> Option<()> {
         ..Endpoint::default()
     };
     if quiet > 0 {
-        e.timer = Timer {
-            kind: TimerKind::Quiet,
-            ticks: quiet,
-        };
+        e.timer = Timer::set(TimerKind::Quiet, quiet);
     }
     Some(())
 }

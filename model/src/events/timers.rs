@@ -12,7 +12,7 @@ pub(crate) fn tick(ctx: &mut Ctx) -> Option<()> {
     if !ctx.s.in_motion() {
         return None;
     }
-    ctx.s.net.age(ctx.cfg.msl);
+    ctx.s.net.age(u8::try_from(ctx.cfg.msl).unwrap_or(u8::MAX));
     let mut fire = [false; 2];
     for side in [Side::A, Side::B] {
         let t = &mut ctx.ep(side).timer;
@@ -46,9 +46,12 @@ pub(crate) fn expire(ctx: &mut Ctx, side: Side) {
                 ctx.ep(side).timer = Timer::OFF;
                 return;
             }
-            if !ctx.cfg.unlimited_retransmissions && e.retries >= ctx.cfg.retries {
+            let limit = ctx.cfg.retry_limit(e.has(app::CLOSED_BY_APP));
+            if !ctx.cfg.unlimited_retransmissions && e.retries >= limit {
                 // RFC 9293 §3.8.3: R2 reached: close the connection. A passive embryonic
-                // connection is dropped and the listener stays.
+                // connection is dropped and the listener stays. An orphaned endpoint (the
+                // application closed it) counts to tcp_orphan_retries instead (Linux
+                // `tcp_write_timeout`, `tcp_orphan_retries`).
                 if e.state == SynReceived && e.passive() {
                     let c = e.conn;
                     ctx.s.aborted_conns |= 1 << c;
@@ -63,20 +66,19 @@ pub(crate) fn expire(ctx: &mut Ctx, side: Side) {
     }
 }
 
-/// RFC 9293 §3.8.1: retransmit the oldest unacknowledged segment and restart the timer.
+/// RFC 9293 §3.8.1: retransmit the oldest unacknowledged segment and restart the timer, with
+/// the RTO backed off when `backoff` is on (RFC 6298 §5.5, Linux `tcp_retransmit_timer`).
 fn retransmit(ctx: &mut Ctx, side: Side) {
     let space = ctx.space();
-    let rto = ctx.cfg.rto;
     let unlimited = ctx.cfg.unlimited_retransmissions;
+    let cfg = ctx.cfg;
     let ep = ctx.ep(side);
     if !unlimited {
-        // With no R2 limit the count is not kept, so the state space stays finite.
+        // With no R2 limit the count is not kept, so the state space stays finite (and the
+        // RTO does not back off).
         ep.retries += 1;
     }
-    ep.timer = Timer {
-        kind: TimerKind::Retransmit,
-        ticks: rto,
-    };
+    ep.timer = Timer::set(TimerKind::Retransmit, cfg.rto_after(ep.retries));
     let e = *ep;
     if e.snd_una == e.iss {
         if e.state == SynSent {

@@ -98,10 +98,7 @@ pub(crate) fn connect(ctx: &mut Ctx, side: Side, iss: u8) -> Option<()> {
         iss,
         snd_una: iss,
         snd_nxt: space.add(iss, 1),
-        timer: Timer {
-            kind: TimerKind::Retransmit,
-            ticks: ctx.cfg.rto,
-        },
+        timer: Timer::set(TimerKind::Retransmit, ctx.cfg.rto),
         app: app::USED,
         conn,
         ..Endpoint::default()
@@ -139,10 +136,7 @@ pub(crate) fn send(ctx: &mut Ctx, side: Side) -> Option<()> {
     ep.sent += 1;
     ep.snd_nxt = space.add(e.snd_nxt, 1);
     if !ep.timer.running() {
-        ep.timer = Timer {
-            kind: TimerKind::Retransmit,
-            ticks: rto,
-        };
+        ep.timer = Timer::set(TimerKind::Retransmit, rto);
         ep.retries = 0;
     }
     ctx.send(side, ACK, e.snd_nxt, e.rcv_nxt, 1, e.conn);
@@ -174,10 +168,7 @@ fn send_fin(ctx: &mut Ctx, side: Side) {
         LastAck
     };
     if !ep.timer.running() {
-        ep.timer = Timer {
-            kind: TimerKind::Retransmit,
-            ticks: rto,
-        };
+        ep.timer = Timer::set(TimerKind::Retransmit, rto);
         ep.retries = 0;
     }
     ctx.send(side, FIN | ACK, e.snd_nxt, e.rcv_nxt, 0, e.conn);
@@ -242,10 +233,7 @@ pub(crate) fn close(ctx: &mut Ctx, side: Side) -> Option<()> {
             ctx.ep(side).set(app::CLOSED_BY_APP);
             let t = ctx.cfg.fin_wait_2_timeout;
             if e.state == FinWait2 && t > 0 {
-                ctx.ep(side).timer = Timer {
-                    kind: TimerKind::FinWait2,
-                    ticks: t,
-                };
+                ctx.ep(side).timer = Timer::set(TimerKind::FinWait2, t);
             }
             Some(())
         }

@@ -158,6 +158,35 @@ pub enum HostFault {
     Crash,
 }
 
+/// Which time the model is checked in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Time {
+    /// Whole ticks (docs/model.md, "Time"): the reference, and what every command but
+    /// `tcpmc check --time dense` explores.
+    #[default]
+    Ticks,
+    /// Dense time: zones over the timers and segment ages (`crate::dense`). Its constants may be
+    /// large (up to [`DENSE_MAX_CONST`]): they cost about what small ones cost.
+    Dense,
+}
+
+/// How long a segment may live, under dense time (the tick model always has `a ≤ MSL − 1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MslBound {
+    /// Delivered at an age of at most MSL − 1: the tick model's digitisation, so both semantics
+    /// give the same verdicts on closed configurations (README, "Dense time").
+    #[default]
+    Closed,
+    /// Delivered at an age below MSL, any real number: RFC 9293's "lives at most MSL".
+    Open,
+}
+
+/// The largest time constant (MSL, TIME-WAIT, RTO, …) under dense time: zone bounds are stored
+/// as `i16` (`crate::dense::semantics::PackedZone`).
+pub const DENSE_MAX_CONST: u16 = 10_000;
+
 /// Deliberate bugs, used only by tests that prove a property can fail. Never set by the CLI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -176,10 +205,17 @@ pub enum Mutation {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields, default)]
 pub struct Config {
+    /// Ticks (`time = ticks`) or dense time (`time = dense`).
+    pub time: Time,
+    /// What one unit of time is, in milliseconds, for showing times in seconds (0: a tick has no
+    /// unit). Every time field below counts these units.
+    pub time_unit_ms: u16,
+    /// Under dense time, whether a segment lives below MSL (open) or at most MSL − 1 (closed).
+    pub msl_bound: MslBound,
     /// Maximum segment lifetime in ticks: a segment whose age reaches `msl` is gone.
-    pub msl: u8,
+    pub msl: u16,
     /// TIME-WAIT length in ticks (RFC 9293 MUST-13: 2·MSL). `None` means 2·msl.
-    pub time_wait: Option<u8>,
+    pub time_wait: Option<u16>,
     /// Number of values in the modular sequence space.
     pub seq_space: u8,
     /// The fixed receive window RCV.WND.
@@ -192,14 +228,23 @@ pub struct Config {
     pub data_a: u8,
     /// One-byte data segments B may send per connection.
     pub data_b: u8,
-    /// Retransmissions of one segment before the connection is given up (R2).
+    /// Retransmissions of one segment before the connection is given up (R2; Linux
+    /// tcp_retries2, tcp_syn_retries).
     pub retries: u8,
+    /// Retransmissions of an orphaned endpoint's segments (the application closed it) before it
+    /// gives up: Linux tcp_orphan_retries. `None`: `retries`.
+    pub orphan_retries: Option<u8>,
     /// Retransmission timeout in ticks.
-    pub rto: u8,
+    pub rto: u16,
+    /// RFC 6298 §5.5: each retransmission doubles the RTO (Linux `inet_csk_rto_backoff`), up to
+    /// `rto_max`; an ACK of new data resets it.
+    pub backoff: bool,
+    /// The largest backed-off RTO (Linux TCP_RTO_MAX, 120 s); 0: no cap.
+    pub rto_max: u16,
     /// Retransmit forever: no R2 limit (the retry counter is not kept).
     pub unlimited_retransmissions: bool,
     /// Ticks an orphaned FIN-WAIT-2 waits for the peer's FIN (Linux tcp_fin_timeout); 0 = forever.
-    pub fin_wait_2_timeout: u8,
+    pub fin_wait_2_timeout: u16,
     /// A host fault that may happen once per run.
     pub host_fault: HostFault,
     /// The network may lose segments.
@@ -207,11 +252,11 @@ pub struct Config {
     /// The network may duplicate segments.
     pub duplication: bool,
     /// Ticks an endpoint waits after an abnormal end before it picks a new ISS. `None`: 2·msl.
-    pub quiet_time: Option<u8>,
+    pub quiet_time: Option<u16>,
     /// Ticks the passive closer waits after LAST-ACK before it picks a new ISS (0: none). TIME-WAIT
     /// protects only the endpoint that holds it; this protects the other one (docs/model.md,
     /// "Assumptions").
-    pub passive_close_wait: u8,
+    pub passive_close_wait: u16,
     pub rst_in_time_wait: RstInTimeWait,
     pub rst_seq_zero: RstSeqZero,
     /// What an abortive close sends (stack rule).
@@ -268,6 +313,9 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
+            time: Time::Ticks,
+            time_unit_ms: 0,
+            msl_bound: MslBound::Closed,
             msl: 1,
             time_wait: None,
             seq_space: 8,
@@ -277,7 +325,10 @@ impl Default for Config {
             data_a: 1,
             data_b: 1,
             retries: 1,
+            orphan_retries: None,
             rto: 1,
+            backoff: false,
+            rto_max: 0,
             unlimited_retransmissions: false,
             fin_wait_2_timeout: 2,
             host_fault: HostFault::None,
@@ -322,7 +373,12 @@ pub struct ConfigError {
     pub allowed: String,
 }
 
-fn check(field: &'static str, value: u8, lo: u8, hi: u8) -> Result<(), ConfigError> {
+fn check<T: Copy + PartialOrd + fmt::Display>(
+    field: &'static str,
+    value: T,
+    lo: T,
+    hi: T,
+) -> Result<(), ConfigError> {
     if value < lo || value > hi {
         return Err(ConfigError {
             field,
@@ -335,13 +391,38 @@ fn check(field: &'static str, value: u8, lo: u8, hi: u8) -> Result<(), ConfigErr
 
 impl Config {
     /// TIME-WAIT length in ticks after defaults are applied.
-    pub fn time_wait_ticks(&self) -> u8 {
+    pub fn time_wait_ticks(&self) -> u16 {
         self.time_wait.unwrap_or(self.msl.saturating_mul(2))
     }
 
     /// Quiet time in ticks after defaults are applied.
-    pub fn quiet_ticks(&self) -> u8 {
+    pub fn quiet_ticks(&self) -> u16 {
         self.quiet_time.unwrap_or(self.msl.saturating_mul(2))
+    }
+
+    /// The retransmission timeout after `retries` retransmissions: `rto`, or with `backoff`
+    /// `rto · 2^retries` capped at `rto_max` (RFC 6298 §5.5).
+    pub fn rto_after(&self, retries: u8) -> u16 {
+        if !self.backoff {
+            return self.rto;
+        }
+        let doubled = (self.rto as u32) << retries.min(16);
+        let capped = if self.rto_max > 0 {
+            doubled.min(self.rto_max as u32)
+        } else {
+            doubled
+        };
+        capped.min(u16::MAX as u32) as u16
+    }
+
+    /// Retransmissions an endpoint makes before it gives up: `orphan_retries` once its
+    /// application has closed it (Linux `tcp_orphan_retries` for a `SOCK_DEAD` socket), else
+    /// `retries`.
+    pub fn retry_limit(&self, orphaned: bool) -> u8 {
+        match self.orphan_retries {
+            Some(r) if orphaned => r,
+            _ => self.retries,
+        }
     }
 
     /// Data segments the endpoint on `side` may send per connection.
@@ -354,19 +435,55 @@ impl Config {
 
     /// Checks every field against its allowed range; the error names the first bad field.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check("msl", self.msl, 1, 8)?;
-        check("time_wait", self.time_wait_ticks(), 0, 32)?;
+        // Tick ranges keep the tick state space and its `u8` counters small; dense time's
+        // constants cost about what small ones cost, up to the zone's storage.
+        let dense = self.time == Time::Dense;
+        let (msl_max, time_max, rto_max, retries_max) = if dense {
+            (DENSE_MAX_CONST, DENSE_MAX_CONST, DENSE_MAX_CONST, 15)
+        } else {
+            (8, 32, 16, 8)
+        };
+        if !dense && self.msl_bound == MslBound::Open {
+            return Err(ConfigError {
+                field: "msl_bound",
+                value: "open".into(),
+                allowed: "needs time = dense (the tick model is the closed bound's digitisation)"
+                    .into(),
+            });
+        }
+        check("msl", self.msl, 1, msl_max)?;
+        check("time_wait", self.time_wait_ticks(), 0, time_max)?;
         check("seq_space", self.seq_space, 4, 64)?;
         check("window", self.window, 1, self.seq_space / 2)?;
         check("max_in_flight", self.max_in_flight, 1, MAX_NET as u8)?;
         check("incarnations", self.incarnations, 1, MAX_INCARNATIONS)?;
         check("data_a", self.data_a, 0, 3)?;
         check("data_b", self.data_b, 0, 3)?;
-        check("retries", self.retries, 0, 8)?;
-        check("rto", self.rto, 1, 16)?;
-        check("quiet_time", self.quiet_ticks(), 0, 32)?;
-        check("fin_wait_2_timeout", self.fin_wait_2_timeout, 0, 32)?;
-        check("passive_close_wait", self.passive_close_wait, 0, 32)?;
+        check("retries", self.retries, 0, retries_max)?;
+        check(
+            "orphan_retries",
+            self.orphan_retries.unwrap_or(0),
+            0,
+            retries_max,
+        )?;
+        check("rto", self.rto, 1, rto_max)?;
+        check("rto_max", self.rto_max, 0, time_max)?;
+        if self.rto_max > 0 {
+            check("rto_max", self.rto_max, self.rto, time_max)?;
+        }
+        check("quiet_time", self.quiet_ticks(), 0, time_max)?;
+        check("fin_wait_2_timeout", self.fin_wait_2_timeout, 0, time_max)?;
+        check("passive_close_wait", self.passive_close_wait, 0, time_max)?;
+        if !dense && (self.backoff || self.rto_max > 0) {
+            // A backed-off timer must still fit the tick model's counter.
+            let top = self.rto_after(self.retries.max(self.orphan_retries.unwrap_or(0)));
+            check("rto", top, 1, 32).map_err(|e| ConfigError {
+                allowed: format!(
+                    "the backed-off RTO reaches {top} ticks; under time = ticks it must stay within 1..=32"
+                ),
+                ..e
+            })?;
+        }
         check("isn_choices", self.isn_choices, 1, self.seq_space / 2)?;
         if !self.b_connects && self.a_listens {
             return Err(ConfigError {
@@ -433,6 +550,9 @@ impl fmt::Display for SynInTimeWait {
         })
     }
 }
+
+display_kebab!(Time, Ticks => "ticks", Dense => "dense");
+display_kebab!(MslBound, Closed => "closed", Open => "open");
 
 impl fmt::Display for HostFault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

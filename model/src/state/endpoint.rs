@@ -76,6 +76,16 @@ impl Timer {
     pub fn running(&self) -> bool {
         self.kind != TimerKind::Off
     }
+
+    /// A running timer of `ticks` ticks. The count saturates at a byte: tick configurations
+    /// are validated to fit it, and under dense time the count is only a marker (the timer's
+    /// clock holds its time and `crate::dense::semantics::duration` its length).
+    pub fn set(kind: TimerKind, ticks: u16) -> Timer {
+        Timer {
+            kind,
+            ticks: u8::try_from(ticks).unwrap_or(u8::MAX),
+        }
+    }
 }
 
 /// Ghost: how the endpoint's last connection ended.
