@@ -277,3 +277,54 @@ fn a_zone_state_is_small_and_fixed_size() {
         assert_eq!(ZoneState::new(z.s, &zone), z);
     }
 }
+
+#[test]
+fn a_timers_length_is_read_from_what_set_it() {
+    // Dense time reads a timer's length from its kind, the retransmission count and how the
+    // connection ended (`dense::duration`); the tick model writes it as it arms the timer.
+    // They agree on every arming of every reachable state, backoff, orphan retries, the quiet
+    // time and the passive closer's wait included.
+    let cfg = Config {
+        backoff: true,
+        retries: 2,
+        orphan_retries: Some(1),
+        passive_close_wait: 3,
+        quiet_time: Some(2),
+        fin_wait_2_timeout: 3,
+        host_fault: tcpmc_model::config::HostFault::Crash,
+        ..small(1)
+    };
+    let m = TcpModel::new(cfg.clone());
+    let mut armed = 0;
+    let mut buf = Vec::new();
+    for s in reachable(&m) {
+        if !m.within_boundary(&s) {
+            continue;
+        }
+        buf.clear();
+        m.actions(&s, &mut buf);
+        for &a in &buf {
+            let Some(n) = m.next_state(&s, a) else {
+                continue;
+            };
+            for side in 0..2 {
+                let (before, after) = (s.ep[side].timer, n.ep[side].timer);
+                let counted_down = match a {
+                    tcpmc_model::Action::Tick => before.ticks.saturating_sub(1),
+                    _ => before.ticks,
+                };
+                let rearmed =
+                    after.running() && (after.kind != before.kind || after.ticks != counted_down);
+                if rearmed {
+                    armed += 1;
+                    assert_eq!(
+                        tcpmc_model::dense::duration(&cfg, &n.ep[side]),
+                        Some(after.ticks as i32),
+                        "{a:?} from\n{s}\nto\n{n}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(armed > 1000, "{armed} armings checked");
+}

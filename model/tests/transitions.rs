@@ -539,6 +539,67 @@ fn test_syn_sent_tick_retransmits_then_gives_up() {
     assert_eq!(twice.ep[0].timer.kind, TimerKind::Quiet);
 }
 
+/// A's LAST-ACK after its application closed (orphaned), its FIN unacknowledged, the
+/// retransmission timer running with `ticks` left after `retries` retransmissions.
+fn orphaned_last_ack(retries: u8, ticks: u8) -> State {
+    let mut e = ep(LastAck);
+    e.app |= app::CLOSED_BY_APP;
+    e.retries = retries;
+    e.timer = Timer {
+        kind: TimerKind::Retransmit,
+        ticks,
+    };
+    with_a(e)
+}
+
+#[test]
+fn test_last_ack_tick_backs_off() {
+    // RFC 6298 §5.5 (Linux `tcp_retransmit_timer`, `inet_csk_rto_backoff`): each
+    // retransmission doubles the RTO, up to rto_max.
+    let linux = Config {
+        rto: 1,
+        backoff: true,
+        rto_max: 4,
+        retries: 8,
+        ..cfg()
+    };
+    let mut st = orphaned_last_ack(0, 1);
+    let mut gaps = Vec::new();
+    for _ in 0..4 {
+        st = apply(&linux, &st, Action::Tick).unwrap();
+        assert_eq!(st.net.get(st.net.len() - 1).flags, FIN | ACK);
+        gaps.push(st.ep[0].timer.ticks);
+        st.net = Default::default();
+        st.ep[0].timer.ticks = 1;
+    }
+    assert_eq!(
+        gaps,
+        [2, 4, 4, 4],
+        "1 doubled per retransmission, capped at 4"
+    );
+    // Without backoff the RTO stays.
+    let st = apply(&cfg(), &orphaned_last_ack(0, 1), Action::Tick).unwrap();
+    assert_eq!(st.ep[0].timer.ticks, 1);
+}
+
+#[test]
+fn test_last_ack_tick_orphan_retries() {
+    // Linux `tcp_write_timeout`: an orphaned socket (SOCK_DEAD, the application closed it)
+    // gives up after tcp_orphan_retries retransmissions, the others after tcp_retries2.
+    let linux = Config {
+        retries: 3,
+        orphan_retries: Some(1),
+        ..cfg()
+    };
+    let st = apply(&linux, &orphaned_last_ack(1, 1), Action::Tick).unwrap();
+    assert_eq!((st.ep[0].state, st.ep[0].end), (Closed, End::TimedOut));
+    // Not orphaned (shut down for writing only): retries still counts.
+    let mut open = orphaned_last_ack(1, 1);
+    open.ep[0].app &= !app::CLOSED_BY_APP;
+    let st = apply(&linux, &open, Action::Tick).unwrap();
+    assert_eq!((st.ep[0].state, st.ep[0].retries), (LastAck, 2));
+}
+
 #[test]
 fn test_segments_die_at_msl() {
     // docs/model.md, "Time": a segment is deliverable only while its age is below MSL.

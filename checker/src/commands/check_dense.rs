@@ -9,8 +9,8 @@ use crate::commands::check::{exit_status, render, to_json, Checked, LimitReached
 use crate::input::cli::Search;
 use crate::input::error::InputError;
 use crate::progress::{Display, Limits, Meter, Progress};
-use crate::search::bfs;
 use crate::search::goals::Goals;
+use crate::search::zone_bfs;
 use std::sync::Arc;
 use tcpmc_model::dense::{DenseAction, DenseModel, ZoneState};
 use tcpmc_model::{Action, Config};
@@ -22,7 +22,7 @@ use tcpmc_reports::{CheckReport, Stats, Verdict, VerdictKind};
 pub const LIVENESS_REFUSED: &str = "liveness under --time dense is not implemented yet";
 
 /// The `search` field of the report's statistics.
-pub const SEARCH_NAME: &str = "bfs, dense time (zone graph)";
+pub const SEARCH_NAME: &str = "bfs, dense time (zone graph, inclusion)";
 
 struct DenseGoals(Vec<&'static PropertyDef>);
 
@@ -93,7 +93,7 @@ pub fn check_dense_metered(
     }
     let model = DenseModel::new(cfg.clone());
     let goals = DenseGoals(props.to_vec());
-    let o = bfs::bfs_metered(&model, &goals, opts.threads, opts.stop_early, meter);
+    let o = zone_bfs::zone_bfs(&model, &goals, opts.threads, opts.stop_early, meter);
     let verdicts: Vec<Verdict> = props
         .iter()
         .zip(&o.discoveries)
@@ -123,8 +123,8 @@ pub fn check_dense_metered(
         })
         .collect();
     let mut replay = vec!["tcpmc check".to_string()];
+    // The flags include `--time dense`: the configuration's `time` field.
     replay.extend(replay_flags);
-    replay.push("--time dense".into());
     for v in verdicts
         .iter()
         .filter(|v| v.verdict == VerdictKind::Violated)

@@ -1,5 +1,6 @@
 //! The search engines: safety by BFS or DFS, the explicit graph and leads-to checking for
-//! liveness, and a visiting BFS for the pictures. Nothing here knows the command line.
+//! liveness, a visiting BFS for the pictures, and the zone-graph BFS with inclusion for dense
+//! time. Nothing here knows the command line.
 
 pub mod bfs;
 pub mod dfs;
@@ -8,3 +9,4 @@ pub mod goals;
 pub mod graph;
 pub mod liveness;
 pub mod visit;
+pub mod zone_bfs;

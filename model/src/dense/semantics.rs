@@ -129,6 +129,12 @@ impl ZoneState {
     pub fn zone(&self) -> Zone {
         self.z.unpack()
     }
+
+    /// Whether this state's zone is contained in `other`'s (their discrete parts are not
+    /// compared): entrywise `≤` of the canonical matrices, read packed.
+    pub fn zone_within(&self, other: &ZoneState) -> bool {
+        self.z.0.iter().zip(other.z.0.iter()).all(|(a, b)| a <= b)
+    }
 }
 
 /// An action of the dense semantics.
