@@ -260,3 +260,76 @@ fn the_command_line_checks_dense_liveness() {
         format!("tcpmc: {}\n", no_free_slot())
     );
 }
+
+/// Zeno behaviour on a real configuration: with duplication at MSL 1, time cannot pass while a
+/// segment is in flight (its age stays 0), yet a segment can be duplicated and a copy lost at
+/// one instant for ever. The tick check's rule on the same zone graph (weak fairness of time,
+/// and staying in a state for ever where no fair action is enabled) finds a lasso for
+/// `last-ack-terminates` that never lets time pass; with time divergence required there is none,
+/// and the verdict is the tick model's.
+#[test]
+fn zeno_behaviour_under_duplication_is_not_a_counterexample() {
+    use tcpmc::commands::check_dense_live::{build, dense_class, dense_fairness, TIME};
+    use tcpmc::progress::Meter;
+    use tcpmc::search::liveness::{bfs_tree, check_leads_to};
+    use tcpmc_model::dense::DenseModel;
+    use tcpmc_model::{Side, TcpState};
+    let cfg = Config {
+        duplication: true,
+        a_listens: false,
+        ..small()
+    };
+    let f = fairness(false, true);
+    let name = "last-ack-terminates";
+    let last_ack = tcpmc_properties::find(name).expect("registered");
+    let t = check_with(&cfg, &[last_ack], Options::default());
+    assert_eq!(violated(&t), Vec::<&str>::new());
+    let model = DenseModel::new(cfg).with_divergence().expect("a free slot");
+    let df = dense_fairness(f);
+    let g = build(&model, df.weak | df.strong | df.must, 2, &Meter::default());
+    let tree = bfs_tree(&g.graph);
+    let check = |must: u16, weak: u16| {
+        [Side::A, Side::B].into_iter().find_map(|side| {
+            let inside = |n: u32| {
+                let s = &g.states[n as usize].s;
+                !s.is_down(side) && s.ep(side).state == TcpState::LastAck
+            };
+            check_leads_to(
+                &g.graph,
+                &tree,
+                &inside,
+                &inside,
+                Fairness { must, weak, ..df },
+            )
+        })
+    };
+    assert_eq!(
+        check(TIME, df.weak),
+        None,
+        "with time divergence: holds, as under ticks"
+    );
+    let zeno = check(0, df.weak | TIME).expect("under the tick rule, a lasso");
+    // It lets no time pass: stays where time cannot pass, or cycles without a Pass edge.
+    let entry = *zeno.stem.last().expect("a stem");
+    if zeno.cycle.is_empty() {
+        assert_eq!(g.graph.enabled(entry) & TIME, 0, "{zeno:?}");
+    }
+    for e in &zeno.cycle {
+        let from = &g.states[e.from as usize];
+        let to = &g.states[e.to as usize];
+        let mut acts = Vec::new();
+        model.enabled(from, &mut acts);
+        assert!(acts.iter().any(|a| {
+            dense_class(from, a) & TIME == 0
+                && model.successor(from, *a).is_some_and(|(n, _)| n == *to)
+        }));
+    }
+    let d = dense_with(&model.cfg, 2, f);
+    assert_eq!(violated(&d), Vec::<&str>::new());
+    eprintln!(
+        "{} zone states, Zeno lasso: stem {}, cycle {}",
+        g.states.len(),
+        zeno.stem.len() - 1,
+        zeno.cycle.len()
+    );
+}
