@@ -259,6 +259,14 @@ fn the_command_line_checks_dense_liveness() {
         String::from_utf8_lossy(&out.stderr),
         format!("tcpmc: {}\n", no_free_slot())
     );
+    // The default selection then checks the state properties and says liveness was left out.
+    let out = tcpmc(&[&small[..], &["--max-in-flight", "6"]].concat());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.ends_with(&format!("liveness: not checked ({})\n", no_free_slot())),
+        "{text}"
+    );
 }
 
 /// Zeno behaviour on a real configuration: with duplication at MSL 1, time cannot pass while a

@@ -180,7 +180,11 @@ pub fn dense_command(
                 .into(),
         ));
     }
-    let props = select_properties(&args.properties, |_| true)?;
+    // With every network slot in use there is no clock for time divergence: the default
+    // selection then leaves liveness out and says so; a liveness property named is refused.
+    let no_slot = cfg.max_in_flight as usize >= tcpmc_model::config::MAX_NET;
+    let skipped = no_slot && args.properties.is_empty();
+    let props = select_properties(&args.properties, |p| !skipped || p.is_state_property())?;
     let opts = Options {
         threads,
         search: args.search,
@@ -206,7 +210,14 @@ pub fn dense_command(
     };
     progress.finish();
     let (checked, timelocks) = checked?;
-    let note = timelocks.as_ref().map(|t| t.line());
+    let note = match &timelocks {
+        Some(t) => Some(t.line()),
+        None if skipped => Some(format!(
+            "liveness: not checked ({})",
+            crate::commands::check_dense_live::no_free_slot()
+        )),
+        None => None,
+    };
     if args.json {
         println!("{}", to_json(&checked)?);
         if let Some(note) = &note {

@@ -129,6 +129,12 @@ pub fn build(model: &DenseModel, classes: u16, threads: usize, meter: &Meter) ->
     'levels: while !level.is_empty() {
         levels += 1;
         meter.set_depth(levels as u64);
+        meter.set_queue(level.len() as u64);
+        if let Err(stop) = meter.memory_ok(0) {
+            meter.halt(stop);
+            stopped = Some(stop);
+            break;
+        }
         let frontier = &states[level.clone()];
         let workers = threads.clamp(1, frontier.len().div_ceil(256).max(1));
         let expanded: Vec<(u16, Vec<Succ>)> = if workers == 1 {
