@@ -7,7 +7,7 @@ mod common;
 
 use common::tcpmc;
 use tcpmc::commands::check::{check, Options};
-use tcpmc::commands::check_dense::{check_dense, LIVENESS_REFUSED};
+use tcpmc::commands::check_dense::check_dense;
 use tcpmc_model::config::{Config, Mutation};
 use tcpmc_properties::{registry, Kind, PropertyDef};
 use tcpmc_reports::{CheckReport, VerdictKind};
@@ -209,7 +209,7 @@ fn time_wait_of_msl_resets_at_the_instant_both_timers_are_due() {
 }
 
 #[test]
-fn the_command_line_checks_safety_and_refuses_liveness() {
+fn the_command_line_checks_safety_and_liveness() {
     let small = [
         "check",
         "--incarnations",
@@ -227,30 +227,13 @@ fn the_command_line_checks_safety_and_refuses_liveness() {
         text.contains("search bfs, dense time (zone graph, inclusion)"),
         "{text}"
     );
-    assert!(text.contains("result: all 7 properties hold"), "{text}");
+    // The liveness properties too, on the zone graph with time divergence (tests/dense_live.rs).
+    assert!(text.contains("result: all 15 properties hold"), "{text}");
     assert!(
-        text.ends_with(&format!("liveness: not checked ({LIVENESS_REFUSED})\n")),
+        text.ends_with("timelocks: none (time can diverge from every reachable zone state)\n"),
         "{text}"
     );
-
-    let out = tcpmc(
-        &[
-            &small[..],
-            &["--time", "dense", "--property", "last-ack-terminates"],
-        ]
-        .concat(),
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        err,
-        format!("tcpmc: {LIVENESS_REFUSED} (last-ack-terminates)\n")
-    );
-    for refused in [
-        &["--search", "dfs"][..],
-        &["--out", "/nonexistent/x"][..],
-        &["--fair-delivery"][..],
-    ] {
+    for refused in [&["--search", "dfs"][..], &["--out", "/nonexistent/x"][..]] {
         let out = tcpmc(&[&small[..], &["--time", "dense"], refused].concat());
         assert_eq!(out.status.code(), Some(2), "{refused:?}");
         assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
@@ -275,7 +258,7 @@ fn the_command_line_checks_safety_and_refuses_liveness() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("    1. [t=0] A connect (ISS=0)\n"), "{text}");
     assert!(text.contains("   10. [t=0] deliver A->B RST\n"), "{text}");
-    assert!(text.contains("reproduce: tcpmc check --time dense --time-wait 0 --incarnations 1 --data-a 0 --data-b 0 --property normal-close-never-reset"), "{text}");
+    assert!(text.contains("reproduce: tcpmc check --time-wait 0 --incarnations 1 --data-a 0 --data-b 0 --time dense --property normal-close-never-reset"), "{text}");
 
     // The default stays the tick model.
     let out = tcpmc(&small);

@@ -61,6 +61,7 @@ pub fn fairness(delivery: bool, app: bool) -> Fairness {
     Fairness {
         weak: TICK | if app { CLOSE_A | CLOSE_B } else { 0 },
         strong: if delivery { DELIVER_ALL } else { 0 },
+        must: 0,
     }
 }
 

@@ -1,8 +1,7 @@
 //! `tcpmc check --time dense`: the safety and coverage properties on the zone graph of the
 //! dense-time semantics (`tcpmc_model::dense::semantics`), by the same breadth-first engine as
-//! the tick model. Liveness is not decided under dense time (it needs the time-divergence check
-//! of `tcpmc_model::dense`'s note): asked for by name it is refused, and with the default
-//! selection it is left out and the report says so.
+//! the tick model. Liveness is checked on the zone graph with time divergence
+//! (`check_dense_live`).
 
 use crate::commands::check::Options;
 use crate::commands::check::{exit_status, render, to_json, Checked, LimitReached};
@@ -17,9 +16,6 @@ use tcpmc_model::{Action, Config};
 use tcpmc_properties::{Kind, PropertyDef};
 use tcpmc_reports::report::steps;
 use tcpmc_reports::{CheckReport, Stats, Verdict, VerdictKind};
-
-/// The one line a liveness property under dense time is refused with.
-pub const LIVENESS_REFUSED: &str = "liveness under --time dense is not implemented yet";
 
 /// The `search` field of the report's statistics.
 pub const SEARCH_NAME: &str = "bfs, dense time (zone graph, inclusion)";
@@ -62,8 +58,8 @@ pub fn timed_steps(
     out
 }
 
-/// Checks the state properties of `props` under dense time. Refuses a liveness property, a
-/// search other than BFS.
+/// Checks `props` under dense time: the state properties here, the liveness ones with time
+/// divergence (`check_dense_live`). Refuses a search other than BFS.
 pub fn check_dense(
     cfg: &Config,
     props: &[&'static PropertyDef],
@@ -82,14 +78,15 @@ pub fn check_dense_metered(
     replay_flags: Vec<String>,
     meter: &Meter,
 ) -> Result<Checked, InputError> {
-    if let Some(p) = props.iter().find(|p| !p.is_state_property()) {
-        return Err(InputError(format!("{LIVENESS_REFUSED} ({})", p.name)));
-    }
     if opts.search != Search::Bfs {
         return Err(InputError(format!(
             "--time dense searches with --search bfs only (got --search {})",
             opts.search.name()
         )));
+    }
+    if props.iter().any(|p| !p.is_state_property()) {
+        let live = crate::commands::check_dense_live::check_live_metered;
+        return live(cfg, props, opts, replay_flags, meter).map(|(c, _)| c);
     }
     let model = DenseModel::new(cfg.clone());
     let goals = DenseGoals(props.to_vec());
@@ -123,8 +120,8 @@ pub fn check_dense_metered(
         })
         .collect();
     let mut replay = vec!["tcpmc check".to_string()];
-    // The flags include `--time dense`: the configuration's `time` field.
-    replay.extend(replay_flags);
+    replay.extend(replay_flags.into_iter().filter(|f| f != "--time dense"));
+    replay.push("--time dense".into());
     for v in verdicts
         .iter()
         .filter(|v| v.verdict == VerdictKind::Violated)
@@ -168,9 +165,9 @@ pub fn check_dense_metered(
     Ok(Checked { report, limit })
 }
 
-/// `tcpmc check --time dense`: with no `--property`, every safety and coverage property (the
-/// report then ends with a line saying liveness was not checked); a liveness property named, a
-/// `--search` other than bfs, `--out` or `--fair-*`, are refused (exit 2).
+/// `tcpmc check --time dense`: with no `--property`, every property, liveness included (then
+/// the report ends with the timelock line); a `--search` other than bfs and `--out` are refused
+/// (exit 2).
 pub fn dense_command(
     args: &crate::input::cli::CheckArgs,
     cfg: &Config,
@@ -183,38 +180,58 @@ pub fn dense_command(
                 .into(),
         ));
     }
-    if args.fair_delivery || !args.fair_app {
-        return Err(InputError(format!(
-            "--fair-delivery and --fair-app are liveness options: {LIVENESS_REFUSED}"
-        )));
-    }
-    let defaulted = args.properties.is_empty();
-    let props = select_properties(&args.properties, |p| p.is_state_property())?;
+    // With every network slot in use there is no clock for time divergence: the default
+    // selection then leaves liveness out and says so; a liveness property named is refused.
+    let no_slot = cfg.max_in_flight as usize >= tcpmc_model::config::MAX_NET;
+    let skipped = no_slot && args.properties.is_empty();
+    let props = select_properties(&args.properties, |p| !skipped || p.is_state_property())?;
     let opts = Options {
         threads,
         search: args.search,
         stop_early: args.stop_early,
-        ..Options::default()
+        fairness: crate::commands::check::fairness(args.fair_delivery, args.fair_app),
     };
+    if opts.search != Search::Bfs {
+        return Err(InputError(format!(
+            "--time dense searches with --search bfs only (got --search {})",
+            opts.search.name()
+        )));
+    }
+    let live = props.iter().any(|p| !p.is_state_property());
     let flags = crate::input::settings::flags_from_default(cfg);
     let limits = Limits::from_flags(args.limits.max_states, args.limits.max_memory);
     let meter = Arc::new(Meter::new(limits));
     let display = Display::unless_quiet(args.progress.quiet);
     let progress = Progress::start(meter.clone(), display, "check");
-    let checked = check_dense_metered(cfg, &props, opts, flags, &meter);
+    let checked = if live {
+        crate::commands::check_dense_live::check_live_metered(cfg, &props, opts, flags, &meter)
+    } else {
+        check_dense_metered(cfg, &props, opts, flags, &meter).map(|c| (c, None))
+    };
     progress.finish();
-    let checked = checked?;
-    let note = format!("liveness: not checked ({LIVENESS_REFUSED})");
+    let (checked, timelocks) = checked?;
+    let note = match &timelocks {
+        Some(t) => Some(t.line()),
+        None if skipped => Some(format!(
+            "liveness: not checked ({})",
+            crate::commands::check_dense_live::no_free_slot()
+        )),
+        None => None,
+    };
     if args.json {
         println!("{}", to_json(&checked)?);
-        if defaulted {
+        if let Some(note) = &note {
             eprintln!("{note}");
         }
     } else {
         print!("{}", render(&checked));
-        if defaulted {
+        if let Some(note) = &note {
             println!("{note}");
         }
+    }
+    // A timelock is a bug of the model: exit 1, as for a violation.
+    if timelocks.is_some_and(|t| t.count > 0) {
+        return Ok(std::process::ExitCode::from(1));
     }
     Ok(exit_status(&checked))
 }

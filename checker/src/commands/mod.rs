@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod check;
 pub mod check_dense;
+pub mod check_dense_live;
 pub mod common;
 pub mod conform;
 pub mod explore;

@@ -6,7 +6,11 @@
 //! or an application that need not act). Fairness:
 //! - weak on a class (time, application close): a cycle is unfair if the class is enabled in every
 //!   state of it and never taken;
-//! - strong on a class (delivery): unfair if the class is enabled somewhere on it and never taken.
+//! - strong on a class (delivery): unfair if the class is enabled somewhere on it and never taken;
+//! - must (a Büchi condition; under dense time, time passing): unfair unless it takes an edge of
+//!   each must class. With a must class the zero-length stutter cycle is not a cycle: staying in
+//!   a state forever has to be an edge too (dense time's `Pass` self-loop), so a cycle that
+//!   never lets time pass (Zeno) is not a counterexample.
 //!
 //! Strong fairness is decided by Streett refinement: a strongly connected component that enables
 //! a class but has no internal edge of it keeps a fair cycle only inside the parts that avoid the
@@ -21,6 +25,8 @@ use std::collections::{HashMap, VecDeque};
 pub struct Fairness {
     pub weak: u16,
     pub strong: u16,
+    /// A fair cycle takes an edge of each of these classes (0: none required, as for ticks).
+    pub must: u16,
 }
 
 /// One step of a lasso's cycle: the edge taken and the class it must be of (0: any).
@@ -196,6 +202,9 @@ fn fair_component(g: &Graph, t: &mut Tarjan, comp: Vec<u32>, f: Fairness) -> Opt
             }
         }
     }
+    for bit in (0..16).map(|b| 1u16 << b).filter(|b| f.must & b != 0) {
+        waypoints.push(internal_edge(g, &comp, &member, bit)?);
+    }
     for bit in (0..16).map(|b| 1u16 << b).filter(|b| f.weak & b != 0) {
         if let Some(e) = internal_edge(g, &comp, &member, bit) {
             waypoints.push(e);
@@ -347,14 +356,15 @@ pub fn check_leads_to(
     // Stems are ranked by the depth of their region root, then by the entry node.
     let stem_len = |v: u32| (tree.depth(root_of(v)), v);
 
-    // Candidates: (entry node, cycle). Stuttering forever is fair where no fair class is enabled.
+    // Candidates: (entry node, cycle). Stuttering forever is fair where no fair class is enabled
+    // and no class must be taken.
     let fair_classes = f.weak | f.strong;
     let mut best: Option<(u32, Vec<CycleEdge>)> = None;
     let better = |entry: u32, best: &Option<(u32, Vec<CycleEdge>)>| match best {
         None => true,
         Some((b, _)) => stem_len(entry) < stem_len(*b),
     };
-    for &v in &region {
+    for &v in region.iter().filter(|_| f.must == 0) {
         if g.enabled(v) & fair_classes == 0 && better(v, &best) {
             best = Some((v, Vec::new()));
         }
@@ -387,6 +397,50 @@ pub fn check_leads_to(
     let mut stem = tree.path_to(cur);
     stem.extend(inside);
     Some(Lasso { stem, cycle })
+}
+
+/// Per node, whether a cycle taking an edge of each class of `must` is reachable from it, or a
+/// node where `escape` holds (one whose successors the bound cut, say). Under dense time with
+/// `must` the time class, a node without is a timelock: time cannot diverge from it.
+pub fn can_reach_must_cycle(g: &Graph, must: u16, escape: &dyn Fn(u32) -> bool) -> Vec<bool> {
+    let n = g.node_count();
+    let local: Vec<u32> = (0..n as u32).collect();
+    let all = local.clone();
+    let mut t = Tarjan::new(&local, n);
+    let mut good = vec![false; n];
+    for comp in t.sccs(g, &all, &|_| true) {
+        let set: std::collections::HashSet<u32> = comp.iter().copied().collect();
+        let member = |v: u32| set.contains(&v);
+        let fair = (0..16)
+            .map(|b| 1u16 << b)
+            .filter(|b| must & b != 0)
+            .all(|bit| internal_edge(g, &comp, &member, bit).is_some());
+        if has_cycle(g, &comp) && fair {
+            for &v in &comp {
+                good[v as usize] = true;
+            }
+        }
+    }
+    for (v, ok) in good.iter_mut().enumerate() {
+        *ok |= escape(v as u32);
+    }
+    // Backwards from the good nodes.
+    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for u in 0..n as u32 {
+        for &v in g.successors(u) {
+            preds[v as usize].push(u);
+        }
+    }
+    let mut queue: VecDeque<u32> = (0..n as u32).filter(|&v| good[v as usize]).collect();
+    while let Some(v) = queue.pop_front() {
+        for &u in &preds[v as usize] {
+            if !good[u as usize] {
+                good[u as usize] = true;
+                queue.push_back(u);
+            }
+        }
+    }
+    good
 }
 
 /// A cycle from `entry` through every waypoint of the component and back.
@@ -451,6 +505,7 @@ mod tests {
     const WEAK_TIME: Fairness = Fairness {
         weak: TICK,
         strong: 0,
+        must: 0,
     };
 
     fn data_ab() -> u16 {
@@ -571,7 +626,11 @@ mod tests {
         );
         assert_eq!(terminates(&g, &[1, 2], WEAK_TIME), None);
         // Without fairness the same cycle is a violation.
-        let none = Fairness { weak: 0, strong: 0 };
+        let none = Fairness {
+            weak: 0,
+            strong: 0,
+            must: 0,
+        };
         assert!(terminates(&g, &[1, 2], none).is_some());
     }
 
@@ -590,8 +649,89 @@ mod tests {
         let fair = Fairness {
             weak: TICK,
             strong: data_ab(),
+            must: 0,
         };
         assert_eq!(terminates(&g, &[1, 2], fair), None);
+    }
+
+    /// Under dense time: time passing (class `TICK` as the must class) on a cycle.
+    const DIVERGENT: Fairness = Fairness {
+        weak: 0,
+        strong: 0,
+        must: TICK,
+    };
+
+    #[test]
+    fn a_zeno_cycle_is_not_a_counterexample() {
+        // 1 <-> 2 duplicates and loses a segment forever at one instant (no time edge); from 2
+        // time may pass only by leaving P (2 -> 3, then 3 -> 3 forever). The old check (no
+        // must class) calls the cycle a violation; with time divergence required it holds.
+        let g = graph(
+            4,
+            &[
+                (0, 1, OTHER),
+                (1, 2, OTHER),
+                (2, 1, OTHER),
+                (2, 3, OTHER),
+                (3, 3, TICK),
+            ],
+            &[],
+        );
+        let none = Fairness {
+            weak: 0,
+            strong: 0,
+            must: 0,
+        };
+        assert!(terminates(&g, &[1, 2], none).is_some());
+        assert_eq!(terminates(&g, &[1, 2], DIVERGENT), None);
+        // The same cycle with time passing on it is a violation, and the lasso takes the edge.
+        let timed = graph(
+            4,
+            &[
+                (0, 1, OTHER),
+                (1, 2, OTHER),
+                (2, 1, TICK),
+                (2, 3, OTHER),
+                (3, 3, TICK),
+            ],
+            &[],
+        );
+        let l = terminates(&timed, &[1, 2], DIVERGENT).expect("violated");
+        assert_eq!(l.stem, vec![0, 1]);
+        assert!(l.cycle.iter().any(|e| e.class == TICK), "{l:?}");
+    }
+
+    #[test]
+    fn with_a_must_class_a_terminal_state_is_no_stutter_cycle() {
+        // Under ticks a deadlock in P is a violation (it stays forever); under dense time
+        // staying is the time self-loop, so a node without one stops time: not a lasso.
+        let g = graph(3, &[(0, 1, OTHER), (0, 2, OTHER)], &[]);
+        assert!(terminates(&g, &[2], WEAK_TIME).is_some());
+        assert_eq!(terminates(&g, &[2], DIVERGENT), None);
+        let g = graph(3, &[(0, 1, OTHER), (0, 2, OTHER), (2, 2, TICK)], &[]);
+        let l = terminates(&g, &[2], DIVERGENT).expect("time passes forever in 2");
+        assert_eq!((l.stem, l.cycle.len()), (vec![0, 2], 1));
+    }
+
+    #[test]
+    fn timelocks_are_the_nodes_from_which_time_cannot_diverge() {
+        // 0 -> 1 <-> 2 (no time), 0 -> 3 -(time)-> 3, 0 -> 4 (dead end), 5 -> 4 with 5 cut.
+        let g = graph(
+            6,
+            &[
+                (0, 1, OTHER),
+                (1, 2, OTHER),
+                (2, 1, OTHER),
+                (0, 3, OTHER),
+                (3, 3, TICK),
+                (0, 4, OTHER),
+                (0, 5, OTHER),
+                (5, 4, OTHER),
+            ],
+            &[],
+        );
+        let ok = can_reach_must_cycle(&g, TICK, &|v| v == 5);
+        assert_eq!(ok, vec![true, false, false, true, false, true]);
     }
 
     #[test]
@@ -613,6 +753,7 @@ mod tests {
         let fair = Fairness {
             weak: TICK,
             strong: data_ab(),
+            must: 0,
         };
         let l = terminates(&g, &[1, 2, 3], fair).expect("violated");
         assert!(l.cycle.iter().all(|e| e.from != 3 && e.to != 3), "{l:?}");

@@ -53,8 +53,9 @@
 //! constraints between the step times.
 //!
 //! **Where it stands.** Done: the closed model (`a ≤ MSL − 1`, timers at `t = T`), checked for
-//! safety and coverage by `tcpmc check --time dense`. Not yet: the open model `a < MSL`, the
-//! time-divergence check and so liveness, inclusion instead of equality of zones.
+//! safety and coverage by `tcpmc check --time dense`; the time-divergence check and so liveness
+//! (`DenseModel::divergence`, the checker's `check_dense_live`). Not yet: inclusion instead of
+//! equality of zones.
 
 pub mod dbm;
 pub mod semantics;

@@ -146,6 +146,10 @@ pub enum DenseAction {
     Fire(Side),
     /// The segment in slot `i` dies of old age (only without loss; see the module note).
     Die(u8),
+    /// Time divergence only ([`DenseModel::divergence`]): the divergence clock `z` has reached
+    /// 1 and is reset, `z ≥ 1 → z := 0`, the discrete state unchanged. A cycle is non-Zeno iff
+    /// it takes `Pass` (Tripakis; Herbreteau, Srivathsan, Walukiewicz).
+    Pass,
 }
 
 /// The abstraction applied after every successor.
@@ -163,6 +167,16 @@ pub enum Extrapolation {
 pub struct DenseModel {
     pub cfg: Config,
     pub extrapolation: Extrapolation,
+    /// Time divergence (for liveness): the clock of the last network slot, never occupied when
+    /// `max_in_flight < MAX_NET`, is the divergence clock `z` ([`divergence_clock`]): never
+    /// freed, constants `L = U = 1`, outside the equal segments' permutation, reset only by
+    /// [`DenseAction::Pass`]. Off by default (safety checking is unchanged).
+    pub divergence: bool,
+}
+
+/// The divergence clock `z`: the last network slot's clock.
+pub fn divergence_clock() -> usize {
+    slot_clock(MAX_NET - 1)
 }
 
 /// Where each clock of a successor came from: `0` reset (a new segment, a timer armed), else
@@ -174,7 +188,18 @@ impl DenseModel {
         DenseModel {
             cfg,
             extrapolation: Extrapolation::default(),
+            divergence: false,
         }
+    }
+
+    /// The model with the divergence clock and [`DenseAction::Pass`]; `None` when the last
+    /// network slot may be occupied (`max_in_flight = MAX_NET`): its clock is then not free.
+    pub fn with_divergence(mut self) -> Option<DenseModel> {
+        if self.cfg.max_in_flight as usize >= MAX_NET {
+            return None;
+        }
+        self.divergence = true;
+        Some(self)
     }
 
     pub fn with_extrapolation(mut self, e: Extrapolation) -> DenseModel {
@@ -233,8 +258,9 @@ impl DenseModel {
     /// Frees the idle clocks, lets time pass under the invariants, extrapolates.
     fn settle(&self, s: &State, z: &mut Zone) {
         let bounds = self.bounds(s);
+        let zc = self.divergence.then(divergence_clock);
         for (k, b) in bounds.iter().enumerate() {
-            if b.is_none() {
+            if b.is_none() && zc != Some(k + 1) {
                 z.free(k + 1);
             }
         }
@@ -244,7 +270,10 @@ impl DenseModel {
                 z.at_most(k + 1, *c);
             }
         }
-        let upper: [i32; CLOCKS] = bounds.map(|b| b.unwrap_or(-1));
+        let mut upper: [i32; CLOCKS] = bounds.map(|b| b.unwrap_or(-1));
+        if let Some(c) = zc {
+            upper[c - 1] = 1;
+        }
         match self.extrapolation {
             Extrapolation::M => z.extrapolate_m(&upper),
             Extrapolation::LuPlus => {
@@ -254,6 +283,9 @@ impl DenseModel {
                     for l in lower.iter_mut().skip(2) {
                         *l = -1;
                     }
+                }
+                if let Some(c) = zc {
+                    lower[c - 1] = 1;
                 }
                 z.extrapolate_lu_plus(&lower, &upper);
             }
@@ -283,6 +315,11 @@ impl DenseModel {
                     || i as usize >= from.s.net.len()
                     || !z.at_least(slot_clock(i as usize), self.lifetime())
                 {
+                    return None;
+                }
+            }
+            DenseAction::Pass => {
+                if !self.divergence || !z.at_least(divergence_clock(), 1) {
                     return None;
                 }
             }
@@ -323,6 +360,7 @@ impl DenseModel {
                 s.net.remove(i as usize);
                 s
             }
+            DenseAction::Pass => tagged,
         };
         // Where each clock comes from; restore the durations and zero the ages.
         let mut src: ClockMap = [0; CLOCKS];
@@ -348,6 +386,14 @@ impl DenseModel {
             net.push_ordered(Segment { age: 0, ..*seg }, MAX_NET, false);
         }
         n.net = net;
+        if self.divergence {
+            debug_assert!(
+                n.net.len() < MAX_NET,
+                "the divergence clock's slot stays empty"
+            );
+            let c = divergence_clock();
+            src[c - 1] = if a == DenseAction::Pass { 0 } else { c };
+        }
         z.rename(&src);
         self.settle(&n, &mut z);
         if z.is_empty() {
@@ -404,6 +450,9 @@ impl DenseModel {
                 }
             }
         }
+        if self.divergence && zone.allows(0, divergence_clock(), Bound::le(-1)) {
+            out.push(DenseAction::Pass);
+        }
     }
 
     /// The action in the replay syntax of the tick model, `A fires` / `die A->B SYN` for the
@@ -428,6 +477,7 @@ impl DenseModel {
                 };
                 system::describe(&from.s, &Action::Lose(i)).replacen("lose", age, 1)
             }
+            DenseAction::Pass => "time passes (1 unit)".to_string(),
         }
     }
 
@@ -473,6 +523,10 @@ impl DenseModel {
                 DenseAction::Die(i) => {
                     let c = slot_clock(i as usize) - 1;
                     cs.push((reset[c], k, -(self.lifetime() as i64), false));
+                }
+                DenseAction::Pass => {
+                    let c = divergence_clock() - 1;
+                    cs.push((reset[c], k, -1, false));
                 }
                 DenseAction::Step(_) => {
                     if let (Some(i), Some(g)) = (Self::used_slot(a), self.use_guard()) {
