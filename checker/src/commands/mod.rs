@@ -6,6 +6,7 @@ pub mod check;
 pub mod check_dense;
 pub mod common;
 pub mod conform;
+pub mod dense_out;
 pub mod explore;
 pub mod pictures;
 pub mod replay;

@@ -57,7 +57,10 @@
 //! time-divergence check and so liveness, inclusion instead of equality of zones.
 
 pub mod dbm;
+pub mod replay;
 pub mod semantics;
 
 pub use dbm::{Bound, Dbm, Valuation};
-pub use semantics::{duration, DenseAction, DenseModel, Extrapolation, Moment, ZoneState, CLOCKS};
+pub use semantics::{
+    duration, DenseAction, DenseModel, Extrapolation, Moment, Untimed, ZoneState, CLOCKS,
+};
