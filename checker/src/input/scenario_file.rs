@@ -4,6 +4,11 @@
 //! A replay follows one path, so the bound on segments in flight only gets in its way: unless the
 //! file (a `config max_in_flight=N` line) or its variant sets it, a scenario runs with the largest
 //! bound the model allows, [`MAX_NET`].
+//!
+//! Under dense time (`config time=dense`, or a variant that sets it) the steps are
+//! [`TimedLine`]s: `[t=TIME] STEP` or `STEP`, STEP in the dense report's syntax (no `tick`; `A
+//! rexmt timer fires`, `die (age MSL-1) A->B SYN`), TIME in units or, with `time_unit_ms`, in
+//! seconds (`51.2s`); `tcpmc replay` walks them through the dense model.
 
 use crate::input::error::InputError;
 use crate::input::settings::{self, apply_variants};
