@@ -31,6 +31,15 @@ fn violated(r: &CheckReport) -> Vec<&str> {
         .collect()
 }
 
+/// A step as the text report prints it: `[t=TIME] ACTION`.
+fn timed(s: &tcpmc_reports::Step) -> String {
+    format!(
+        "[t={}] {}",
+        s.time.as_deref().unwrap_or("none"),
+        s.action.as_deref().unwrap_or("")
+    )
+}
+
 /// One connection, no data: the closing handshake and its timers only.
 fn small(msl: u16) -> Config {
     Config {
@@ -190,10 +199,7 @@ fn time_wait_of_msl_resets_at_the_instant_both_timers_are_due() {
         .find(|v| v.name == "normal-close-never-reset")
         .expect("checked");
     let steps = v.steps.as_ref().expect("a counterexample");
-    let tail: Vec<&str> = steps[steps.len() - 4..]
-        .iter()
-        .map(|s| s.action.as_deref().unwrap_or(""))
-        .collect();
+    let tail: Vec<String> = steps[steps.len() - 4..].iter().map(timed).collect();
     assert_eq!(
         tail,
         [
@@ -233,7 +239,10 @@ fn the_command_line_checks_safety_and_liveness() {
         text.ends_with("timelocks: none (time can diverge from every reachable zone state)\n"),
         "{text}"
     );
-    for refused in [&["--search", "dfs"][..], &["--out", "/nonexistent/x"][..]] {
+    for refused in [
+        &["--search", "dfs"][..],
+        &["--out", "/proc/tcpmc-no-such-dir"][..],
+    ] {
         let out = tcpmc(&[&small[..], &["--time", "dense"], refused].concat());
         assert_eq!(out.status.code(), Some(2), "{refused:?}");
         assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
@@ -294,11 +303,8 @@ fn time_wait_equal_to_the_peers_give_up_time_resets_under_dense_time() {
         .expect("checked");
     let steps = v.steps.as_ref().expect("a counterexample");
     assert_eq!(steps.len() - 1, 18);
-    assert_eq!(
-        steps[14].action.as_deref(),
-        Some("[t=2] A 2msl timer fires")
-    );
-    assert_eq!(steps[18].action.as_deref(), Some("[t=2] deliver A->B RST"));
+    assert_eq!(timed(&steps[14]), "[t=2] A 2msl timer fires");
+    assert_eq!(timed(&steps[18]), "[t=2] deliver A->B RST");
     // With one more tick of TIME-WAIT the coincidence is gone and both agree again.
     let longer = Config {
         time_wait: Some(3),

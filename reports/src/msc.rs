@@ -188,9 +188,14 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> Graph {
     let msgs = messages(steps);
     let last = steps.len().saturating_sub(1);
     // Column heads.
+    // Under dense time each row starts with its step's time.
+    let timed = steps.iter().any(|s| s.time.is_some());
     out.push(node(
         "head_t",
-        attrs(&[("label", "step"), ("shape", "plaintext")]),
+        attrs(&[
+            ("label", if timed { "step [time]" } else { "step" }),
+            ("shape", "plaintext"),
+        ]),
     ));
     out.push(node(
         "head_a",
@@ -211,7 +216,10 @@ pub fn msc_dot(property: &str, steps: &[Step], violating: bool) -> Graph {
     for (i, step) in steps.iter().enumerate() {
         let marked = violating && i == last && i > 0;
         let action = step.action.as_deref().unwrap_or("initial state");
-        let text = format!("{i}. {action}");
+        let text = match &step.time {
+            Some(t) => format!("{i}. [t={t}] {action}"),
+            None => format!("{i}. {action}"),
+        };
         let a = if marked {
             attrs(&[
                 ("label", &format!("{text}\nviolates {property}")),
@@ -323,6 +331,23 @@ mod tests {
         assert_eq!((syn.sent, syn.ended, syn.fate), (1, 3, Fate::Delivered));
         assert!(msgs.iter().any(|m| m.fate == Fate::Lost));
         assert!(msgs.iter().all(|m| !m.older_incarnation));
+    }
+
+    #[test]
+    fn a_timed_trace_shows_each_step_time_on_its_row() {
+        let mut steps = small_trace();
+        for (k, s) in steps.iter_mut().enumerate() {
+            s.time = Some(format!("{k}"));
+        }
+        let dot = print(&msc_dot("demo", &steps, true));
+        assert!(
+            dot.contains("label=\"1. [t=1] A connect (ISS=0)\""),
+            "{dot}"
+        );
+        assert!(dot.contains("label=\"step [time]\""), "{dot}");
+        // The deliveries are still told from the losses: the kind is read off the action.
+        assert_eq!(messages(&steps), messages(&small_trace()));
+        parses(&dot);
     }
 
     #[test]

@@ -91,11 +91,15 @@ pub fn msc_svg(steps: &[Step]) -> String {
             .ok();
         }
         let action = step.action.as_deref().unwrap_or("initial state");
+        let action = match &step.time {
+            Some(t) => format!("[t={t}] {action}"),
+            None => action.to_string(),
+        };
         writeln!(
             out,
             "<text class=\"step\" x=\"8\" y=\"{}\">{i}. {}</text>",
             y + 4,
-            escape(action)
+            escape(&action)
         )
         .ok();
         for (e, prev, x, anchor, dx) in [

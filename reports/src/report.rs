@@ -105,6 +105,9 @@ pub struct SegmentView {
 #[derive(Clone, Debug, Serialize)]
 pub struct Step {
     pub index: usize,
+    /// When the step happens, as shown (`2`, `51.2s`): dense-time counterexamples only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     pub a: EndpointView,
@@ -178,6 +181,7 @@ pub fn steps(states: &[State], actions: &[Action]) -> Vec<Step> {
         .enumerate()
         .map(|(i, s)| Step {
             index: i,
+            time: None,
             action: (i > 0).then(|| describe(&states[i - 1], &actions[i - 1])),
             a: endpoint_view(&s.ep[0]),
             b: endpoint_view(&s.ep[1]),

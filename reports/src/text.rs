@@ -101,9 +101,10 @@ pub fn lasso(steps: &[Step], loop_start: Option<usize>) -> String {
             _ => "",
         };
         let mark = mark.replace("{k}", &loop_start.unwrap_or(0).to_string());
-        match &s.action {
-            None => writeln!(out, "  {:>3}. (initial state){mark}", s.index),
-            Some(a) => writeln!(out, "  {:>3}. {a}{mark}", s.index),
+        match (&s.action, &s.time) {
+            (None, _) => writeln!(out, "  {:>3}. (initial state){mark}", s.index),
+            (Some(a), None) => writeln!(out, "  {:>3}. {a}{mark}", s.index),
+            (Some(a), Some(t)) => writeln!(out, "  {:>3}. [t={t}] {a}{mark}", s.index),
         }
         .ok();
         writeln!(out, "       A: {}", s.a.text).ok();

@@ -52,14 +52,14 @@ pub fn trace_dot(property: &str, steps: &[Step], loop_start: Option<usize>) -> G
     for (i, step) in steps.iter().enumerate().skip(1) {
         let action = step.action.as_deref().unwrap_or("?");
         let colour = ActionKind::of(action).colour();
+        let label = match &step.time {
+            Some(t) => format!(" [t={t}] {action} "),
+            None => format!(" {action} "),
+        };
         stmts.push(edge(
             &node_id(i - 1),
             &node_id(i),
-            attrs(&[
-                ("label", &format!(" {action} ")),
-                ("color", colour),
-                ("fontcolor", colour),
-            ]),
+            attrs(&[("label", &label), ("color", colour), ("fontcolor", colour)]),
         ));
     }
     if let Some(k) = loop_start.filter(|&k| k <= last && !steps.is_empty()) {
@@ -112,10 +112,16 @@ fn node_label(step: &Step, prev: Option<&Step>, violating: bool) -> String {
         "border=\"1\"".to_string()
     };
     let mut t = format!("<table {border} cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">");
+    // Under dense time, the step's time: `step 3, t=1.5`.
+    let at = step
+        .time
+        .as_ref()
+        .map(|t| format!(", t={t}"))
+        .unwrap_or_default();
     let header = if violating {
-        format!("step {}: the property is violated", step.index)
+        format!("step {}{at}: the property is violated", step.index)
     } else {
-        format!("step {}", step.index)
+        format!("step {}{at}", step.index)
     };
     let header_colour = if violating { ALARM } else { "black" };
     write!(
@@ -182,6 +188,21 @@ mod tests {
         assert!(dot.contains(&format!("<td bgcolor=\"{CHANGED}\"><b>SYN-SENT</b></td>")));
         assert!(dot.contains("the property is violated"));
         assert!(dot.contains("label=\" A connect (ISS=0) \""));
+    }
+
+    #[test]
+    fn a_timed_trace_shows_each_step_time_on_its_edge_and_node() {
+        let mut steps = small_trace();
+        for (k, s) in steps.iter_mut().enumerate() {
+            s.time = Some(format!("{k}.5s"));
+        }
+        let dot = print(&trace_dot("demo", &steps, None));
+        assert!(
+            dot.contains("label=\" [t=1.5s] A connect (ISS=0) \""),
+            "{dot}"
+        );
+        assert!(dot.contains("step 1, t=1.5s"), "{dot}");
+        parses(&dot);
     }
 
     #[test]

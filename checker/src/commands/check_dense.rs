@@ -32,9 +32,9 @@ impl Goals<DenseModel> for DenseGoals {
     }
 }
 
-/// The steps of a zone-graph path, each action prefixed with the earliest time it can happen in
-/// a timed run of the whole path, `[t=3]`, and each state shown at that time (segment ages,
-/// remaining timer ticks).
+/// The steps of a zone-graph path, each with the earliest time it can happen in a timed run of
+/// the whole path (`time`, printed `[t=3]` before the action), and each state shown at that
+/// time (segment ages, remaining timer ticks).
 pub fn timed_steps(
     model: &DenseModel,
     states: &[ZoneState],
@@ -48,12 +48,14 @@ pub fn timed_steps(
     // The views of the states; the action texts are the dense ones, set below.
     let placeholder = vec![Action::Tick; actions.len()];
     let mut out = steps(&shown, &placeholder);
-    for (k, step) in out.iter_mut().enumerate().skip(1) {
-        let text = model.describe(&states[k - 1], &actions[k - 1]);
-        step.action = Some(match &timeline {
-            Some(t) => format!("[t={}] {text}", t[k].0.show(&model.cfg)),
-            None => format!("[t=?] {text}"),
+    for (k, step) in out.iter_mut().enumerate() {
+        step.time = Some(match &timeline {
+            Some(t) => t[k].0.show(&model.cfg),
+            None => "?".into(),
         });
+        if k > 0 {
+            step.action = Some(model.describe(&states[k - 1], &actions[k - 1]));
+        }
     }
     out
 }
@@ -120,6 +122,7 @@ pub fn check_dense_metered(
         })
         .collect();
     let mut replay = vec!["tcpmc check".to_string()];
+    // `--time dense` once, after the other flags (the configuration's own `time` field is one).
     replay.extend(replay_flags.into_iter().filter(|f| f != "--time dense"));
     replay.push("--time dense".into());
     for v in verdicts
@@ -166,19 +169,16 @@ pub fn check_dense_metered(
 }
 
 /// `tcpmc check --time dense`: with no `--property`, every property, liveness included (then
-/// the report ends with the timelock line); a `--search` other than bfs and `--out` are refused
-/// (exit 2).
+/// the report ends with the timelock line); a `--search` other than bfs is refused (exit 2).
+/// `--out DIR` writes the counterexample files (`dense_out`).
 pub fn dense_command(
     args: &crate::input::cli::CheckArgs,
     cfg: &Config,
     threads: usize,
 ) -> Result<std::process::ExitCode, InputError> {
     use crate::commands::common::select_properties;
-    if args.out.is_some() {
-        return Err(InputError(
-            "--out under --time dense is not implemented yet (no pictures of zone-graph traces)"
-                .into(),
-        ));
+    if let Some(dir) = &args.out {
+        crate::input::output::writable_dir("--out", dir)?;
     }
     // With every network slot in use there is no clock for time divergence: the default
     // selection then leaves liveness out and says so; a liveness property named is refused.
@@ -218,6 +218,9 @@ pub fn dense_command(
         )),
         None => None,
     };
+    if let Some(dir) = &args.out {
+        crate::commands::dense_out::write_dense_files(&checked, cfg, dir)?;
+    }
     if args.json {
         println!("{}", to_json(&checked)?);
         if let Some(note) = &note {

@@ -7,6 +7,7 @@ pub mod check_dense;
 pub mod check_dense_live;
 pub mod common;
 pub mod conform;
+pub mod dense_out;
 pub mod explore;
 pub mod pictures;
 pub mod replay;

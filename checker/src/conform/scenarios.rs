@@ -100,6 +100,10 @@ pub fn prepare(file: &Path, variant: &str) -> Result<Prepared, InputError> {
     let text = format!("variant {spec}\n{rewritten}");
     let at = |e: InputError| InputError(format!("{}: {}", file.display(), e.0));
     let sc: Scenario = scenario_file::parse(&text).map_err(at)?;
+    let sc = Scenario {
+        cfg: crate::input::settings::ticks_only(sc.cfg).map_err(at)?,
+        ..sc
+    };
     let path = model_path(&sc);
     Ok(Prepared {
         name,

@@ -4,14 +4,21 @@
 //! A replay follows one path, so the bound on segments in flight only gets in its way: unless the
 //! file (a `config max_in_flight=N` line) or its variant sets it, a scenario runs with the largest
 //! bound the model allows, [`MAX_NET`].
+//!
+//! Under dense time (`config time=dense`, or a variant that sets it) the steps are
+//! [`TimedLine`]s: `[t=TIME] STEP` or `STEP`, STEP in the dense report's syntax (no `tick`; `A
+//! rexmt timer fires`, `die (age MSL-1) A->B SYN`), TIME in units or, with `time_unit_ms`, in
+//! seconds (`51.2s`); `tcpmc replay` walks them through the dense model.
 
 use crate::input::error::InputError;
 use crate::input::settings::{self, apply_variants};
 use serde_json::Value;
 use std::path::Path;
 use tcpmc_model::config::MAX_NET;
+use tcpmc_model::dense::replay::TimedStep;
+use tcpmc_model::dense::Moment;
 use tcpmc_model::step::Step;
-use tcpmc_model::Config;
+use tcpmc_model::{Config, Time};
 
 /// A step with where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,11 +30,23 @@ pub struct Line {
     pub step: Step,
 }
 
-/// A parsed scenario: the configuration it runs under and its steps.
+/// A step of a scenario under dense time (`config time=dense`), with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimedLine {
+    /// 1-based line number in the file.
+    pub number: usize,
+    /// The step as written, its time included (comment and surrounding blanks removed).
+    pub text: String,
+    pub step: TimedStep,
+}
+
+/// A parsed scenario: the configuration it runs under and its steps: `lines` under ticks,
+/// `timed` under dense time (the other one is empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scenario {
     pub cfg: Config,
     pub lines: Vec<Line>,
+    pub timed: Vec<TimedLine>,
 }
 
 /// Reads and parses a scenario file.
@@ -50,6 +69,7 @@ pub fn parse(text: &str) -> Result<Scenario, InputError> {
     // (line, field) of every config line, to name the line an invalid combination comes from.
     let mut set_at: Vec<(usize, String)> = Vec::new();
     let mut lines = Vec::new();
+    let mut timed = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let number = i + 1;
         let content = strip_comment(raw);
@@ -61,7 +81,7 @@ pub fn parse(text: &str) -> Result<Scenario, InputError> {
             None => (content.as_str(), ""),
         };
         match head.to_ascii_lowercase().as_str() {
-            "config" | "variant" if !lines.is_empty() => {
+            "config" | "variant" if !lines.is_empty() || !timed.is_empty() => {
                 return Err(at(
                     number,
                     format!("'{head}' must come before the first step"),
@@ -101,6 +121,20 @@ pub fn parse(text: &str) -> Result<Scenario, InputError> {
                     .map_err(|e| at(number, format!("config {key}: {e}")))?;
                 set_at.push((number, key.to_string()));
             }
+            _ if cfg.time == Time::Dense => {
+                let step = timed_step(&content, &cfg).map_err(|e| at(number, e))?;
+                timed.push(TimedLine {
+                    number,
+                    text: content.split_whitespace().collect::<Vec<_>>().join(" "),
+                    step,
+                });
+            }
+            _ if content.starts_with("[t=") => {
+                return Err(at(
+                    number,
+                    "a step with a time ('[t=...]') needs dense time: add 'config time=dense' before the first step",
+                ));
+            }
             _ => {
                 let step = Step::parse(&content).map_err(|e| at(number, e))?;
                 lines.push(Line {
@@ -122,7 +156,52 @@ pub fn parse(text: &str) -> Result<Scenario, InputError> {
             .unwrap_or(1);
         return Err(at(number, e));
     }
-    Ok(Scenario { cfg, lines })
+    Ok(Scenario { cfg, lines, timed })
+}
+
+/// A step under dense time: `[t=TIME] STEP` or `STEP`. The time is in units (`3`, `2.5`), or in
+/// seconds (`51.2s`) when the configuration has a unit of time. STEP is a step of the tick
+/// syntax but `tick` (time passes between the steps), or a step of the dense model alone: a
+/// timer that fires (`A rexmt timer fires`), a segment that dies of old age (`die (age MSL-1)
+/// A->B SYN`). An `expect` takes no time.
+fn timed_step(content: &str, cfg: &Config) -> Result<TimedStep, String> {
+    let (time, text) = match content.strip_prefix("[t=") {
+        Some(rest) => {
+            let (t, text) = rest.split_once(']').ok_or_else(|| {
+                "malformed time: use '[t=TIME] STEP' (e.g. '[t=2] A close')".to_string()
+            })?;
+            (Some(Moment::parse(t.trim(), cfg)?), text.trim())
+        }
+        None => (None, content),
+    };
+    if text.is_empty() {
+        return Err("a time without a step: use '[t=TIME] STEP' (e.g. '[t=2] A close')".into());
+    }
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    let dense_only = matches!(words.as_slice(), [side, _, timer, fires] if (side == "a" || side == "b") && timer == "timer" && fires == "fires")
+        || words.first().is_some_and(|w| w == "die");
+    let mut expect = None;
+    if !dense_only {
+        match Step::parse(text)? {
+            Step::Tick(_) => {
+                return Err("no 'tick' under dense time: time passes between steps; give a step its time instead ('[t=2] A close')".into())
+            }
+            Step::Expect(e) if time.is_some() => {
+                let _ = e;
+                return Err("an 'expect' takes no time".into());
+            }
+            Step::Expect(e) => expect = Some(e),
+            _ => {}
+        }
+    }
+    Ok(TimedStep {
+        text: text.to_string(),
+        time,
+        expect,
+    })
 }
 
 /// The configuration a scenario starts from: the defaults with the largest network bound.

@@ -58,7 +58,10 @@
 //! equality of zones.
 
 pub mod dbm;
+pub mod replay;
 pub mod semantics;
 
 pub use dbm::{Bound, Dbm, Valuation};
-pub use semantics::{duration, DenseAction, DenseModel, Extrapolation, Moment, ZoneState, CLOCKS};
+pub use semantics::{
+    duration, DenseAction, DenseModel, Extrapolation, Moment, Untimed, ZoneState, CLOCKS,
+};

@@ -498,119 +498,8 @@ impl DenseModel {
         states: &[ZoneState],
         actions: &[DenseAction],
     ) -> Option<Vec<(Moment, State)>> {
-        let n = states.len();
-        const INF: i64 = i64::MAX / 4;
-        // Each constraint `tau_a - tau_b ≤ c` (or `< c`), kept to solve once `den` is known.
-        let mut cs: Vec<(usize, usize, i64, bool)> = Vec::new();
-        // reset[c]: the step at which clock c was last reset.
-        let mut reset = [0usize; CLOCKS];
-        let mut resets = vec![reset];
-        for k in 1..n {
-            let (prev, a) = (&states[k - 1], actions[k - 1]);
-            cs.push((k - 1, k, 0, false));
-            // The invariants of the state left hold until this step.
-            for (c, b) in self.bounds(&prev.s).iter().enumerate() {
-                if let Some(u) = b {
-                    cs.push((k, reset[c], *u as i64, false));
-                }
-            }
-            match a {
-                DenseAction::Fire(side) => {
-                    let c = timer_clock(side) - 1;
-                    let t = duration(&self.cfg, prev.s.ep(side))? as i64;
-                    cs.push((reset[c], k, -t, false));
-                }
-                DenseAction::Die(i) => {
-                    let c = slot_clock(i as usize) - 1;
-                    cs.push((reset[c], k, -(self.lifetime() as i64), false));
-                }
-                DenseAction::Pass => {
-                    let c = divergence_clock() - 1;
-                    cs.push((reset[c], k, -1, false));
-                }
-                DenseAction::Step(_) => {
-                    if let (Some(i), Some(g)) = (Self::used_slot(a), self.use_guard()) {
-                        let c = slot_clock(i) - 1;
-                        cs.push((k, reset[c], g.constant() as i64, !g.is_weak()));
-                    }
-                }
-            }
-            let (next, map) = self.successor(prev, a)?;
-            if next != states[k] {
-                return None;
-            }
-            reset = std::array::from_fn(|c| if map[c] == 0 { k } else { reset[map[c] - 1] });
-            resets.push(reset);
-        }
-        let strict = cs.iter().any(|c| c.3);
-        let den: i64 = if strict {
-            let mut d = 10;
-            while d <= n as i64 {
-                d *= 10;
-            }
-            d
-        } else {
-            1
-        };
-        // m[a][b]: bound on tau_a - tau_b, in steps of 1/den.
-        let mut m = vec![vec![INF; n]; n];
-        for (k, row) in m.iter_mut().enumerate() {
-            row[k] = 0;
-        }
-        for &(a, b, c, lt) in &cs {
-            let w = c * den - lt as i64;
-            if w < m[a][b] {
-                m[a][b] = w;
-            }
-        }
-        for v in 0..n {
-            for a in 0..n {
-                if m[a][v] >= INF {
-                    continue;
-                }
-                for b in 0..n {
-                    if m[v][b] < INF && m[a][v] + m[v][b] < m[a][b] {
-                        m[a][b] = m[a][v] + m[v][b];
-                    }
-                }
-            }
-        }
-        if (0..n).any(|k| m[k][k] < 0) {
-            return None;
-        }
-        let tau: Vec<i64> = (0..n).map(|k| -m[0][k]).collect();
-        Some(
-            states
-                .iter()
-                .enumerate()
-                .map(|(k, zs)| {
-                    let mut s = zs.s;
-                    let r = &resets[k];
-                    // A clock's value in whole units, rounded down.
-                    let age = |c: usize| (tau[k] - tau[r[c - 1]]).div_euclid(den);
-                    let byte = |v: i64| v.clamp(0, u8::MAX as i64) as u8;
-                    for side in [Side::A, Side::B] {
-                        let d = duration(&self.cfg, s.ep(side));
-                        let t = &mut s.ep[side.index()].timer;
-                        if let Some(d) = d {
-                            // Remaining, rounded up: a timer due now shows 0.
-                            let left = d as i64 * den - (tau[k] - tau[r[timer_clock(side) - 1]]);
-                            t.ticks = byte((left + den - 1).div_euclid(den));
-                        }
-                    }
-                    let mut net = Network::default();
-                    for (j, seg) in zs.s.net.segments().iter().enumerate() {
-                        let seg = Segment {
-                            age: byte(age(slot_clock(j))),
-                            ..*seg
-                        };
-                        net.push_ordered(seg, MAX_NET, false);
-                    }
-                    s.net = net;
-                    (Moment { num: tau[k], den }, s)
-                })
-                .collect(),
-        )
+        self.timeline_at(states, actions, &vec![None; states.len()])
+            .ok()
     }
 }
 
@@ -792,5 +681,280 @@ impl Model for DenseModel {
 
     fn within_boundary(&self, state: &ZoneState) -> bool {
         !state.s.cut
+    }
+}
+
+/// Why a path has no timed run with the times asked for ([`DenseModel::timeline_at`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Untimed {
+    /// `states[k]` is not the successor of `states[k - 1]` by `actions[k - 1]`.
+    NotAPath(usize),
+    /// The path has no timed run at all (a bug: zone-graph paths are realisable).
+    NoRun,
+    /// The time fixed for step `step` contradicts the path and the times fixed before it: given
+    /// those, the step can happen from `earliest` to `latest` (`None`: no upper bound). Under a
+    /// strict bound the ends are the nearest times one [`Moment`] step inside it.
+    Infeasible {
+        step: usize,
+        earliest: Moment,
+        latest: Option<Moment>,
+    },
+}
+
+/// Difference constraints `tau_a - tau_b ≤ c` (`< c` when the flag is set) between step times.
+type PathConstraints = Vec<(usize, usize, i64, bool)>;
+
+impl DenseModel {
+    /// [`DenseModel::timeline`] with some step times given: `fixed[k]` (when `Some`) is the
+    /// time of step `k` (state `k`, reached by `actions[k - 1]`; step 0, the initial state, is
+    /// at 0), a constraint `tau_k = fixed[k]` beside the path's guards and invariants. The
+    /// fixed times are added in step order, and the first one that contradicts the path and the
+    /// ones before it is the error, with the times that step could have instead. Otherwise
+    /// every step not fixed is as early as the path and the fixed times allow; each state is
+    /// shown at its time, as in [`DenseModel::timeline`].
+    pub fn timeline_at(
+        &self,
+        states: &[ZoneState],
+        actions: &[DenseAction],
+        fixed: &[Option<Moment>],
+    ) -> Result<Vec<(Moment, State)>, Untimed> {
+        const INF: i64 = i64::MAX / 4;
+        let n = states.len();
+        let (cs, resets) = self.path_constraints(states, actions)?;
+        let margin: i64 = if cs.iter().any(|c| c.3) {
+            let mut d = 10;
+            while d <= n as i64 {
+                d *= 10;
+            }
+            d
+        } else {
+            1
+        };
+        // Every den is a power of ten, so the largest is a multiple of the others.
+        let fixed_den = fixed
+            .iter()
+            .flatten()
+            .map(|m| m.den.max(1))
+            .max()
+            .unwrap_or(1);
+        let den = margin * fixed_den;
+        let mut m = vec![vec![INF; n]; n];
+        for (k, row) in m.iter_mut().enumerate() {
+            row[k] = 0;
+        }
+        for &(a, b, c, lt) in &cs {
+            let w = c * den - lt as i64;
+            if w < m[a][b] {
+                m[a][b] = w;
+            }
+        }
+        for v in 0..n {
+            for a in 0..n {
+                if m[a][v] >= INF {
+                    continue;
+                }
+                for b in 0..n {
+                    if m[v][b] < INF && m[a][v] + m[v][b] < m[a][b] {
+                        m[a][b] = m[a][v] + m[v][b];
+                    }
+                }
+            }
+        }
+        if (0..n).any(|k| m[k][k] < 0) {
+            return Err(Untimed::NoRun);
+        }
+        // Adds `tau_a - tau_b ≤ w` to the closed matrix, keeping it closed.
+        let add = |m: &mut Vec<Vec<i64>>, a: usize, b: usize, w: i64| {
+            for x in 0..n {
+                if m[x][a] >= INF {
+                    continue;
+                }
+                for y in 0..n {
+                    if m[b][y] < INF && m[x][a] + w + m[b][y] < m[x][y] {
+                        m[x][y] = m[x][a] + w + m[b][y];
+                    }
+                }
+            }
+        };
+        for (k, t) in fixed.iter().enumerate().take(n) {
+            let Some(t) = t else { continue };
+            let v = t.num * (den / t.den.max(1));
+            let earliest = -m[0][k];
+            let latest = (m[k][0] < INF).then_some(m[k][0]);
+            if v < earliest || latest.is_some_and(|l| v > l) {
+                return Err(Untimed::Infeasible {
+                    step: k,
+                    earliest: Moment { num: earliest, den }.reduced(),
+                    latest: latest.map(|l| Moment { num: l, den }.reduced()),
+                });
+            }
+            add(&mut m, k, 0, v);
+            add(&mut m, 0, k, -v);
+        }
+        let tau: Vec<i64> = (0..n).map(|k| -m[0][k]).collect();
+        Ok(self.shown_at(states, &resets, &tau, den))
+    }
+
+    /// The guards and invariants of a path as difference constraints between its step times,
+    /// and per step the step at which each clock was last reset (as in
+    /// [`DenseModel::timeline`]). The error is the first step that does not follow.
+    fn path_constraints(
+        &self,
+        states: &[ZoneState],
+        actions: &[DenseAction],
+    ) -> Result<(PathConstraints, Vec<[usize; CLOCKS]>), Untimed> {
+        let mut cs: PathConstraints = Vec::new();
+        let mut reset = [0usize; CLOCKS];
+        let mut resets = vec![reset];
+        if actions.len() + 1 != states.len() {
+            return Err(Untimed::NotAPath(states.len().min(actions.len() + 1)));
+        }
+        for k in 1..states.len() {
+            let (prev, a) = (&states[k - 1], actions[k - 1]);
+            cs.push((k - 1, k, 0, false));
+            for (c, b) in self.bounds(&prev.s).iter().enumerate() {
+                if let Some(u) = b {
+                    cs.push((k, reset[c], *u as i64, false));
+                }
+            }
+            match a {
+                DenseAction::Fire(side) => {
+                    let c = timer_clock(side) - 1;
+                    let t = duration(&self.cfg, prev.s.ep(side)).ok_or(Untimed::NotAPath(k))?;
+                    cs.push((reset[c], k, -(t as i64), false));
+                }
+                DenseAction::Die(i) => {
+                    let c = slot_clock(i as usize) - 1;
+                    cs.push((reset[c], k, -(self.lifetime() as i64), false));
+                }
+                DenseAction::Pass => {
+                    let c = divergence_clock() - 1;
+                    cs.push((reset[c], k, -1, false));
+                }
+                DenseAction::Step(_) => {
+                    if let (Some(i), Some(g)) = (Self::used_slot(a), self.use_guard()) {
+                        let c = slot_clock(i) - 1;
+                        cs.push((k, reset[c], g.constant() as i64, !g.is_weak()));
+                    }
+                }
+            }
+            let (next, map) = self.successor(prev, a).ok_or(Untimed::NotAPath(k))?;
+            if next != states[k] {
+                return Err(Untimed::NotAPath(k));
+            }
+            reset = std::array::from_fn(|c| if map[c] == 0 { k } else { reset[map[c] - 1] });
+            resets.push(reset);
+        }
+        Ok((cs, resets))
+    }
+
+    /// Each state at its time `tau[k] / den`: segment ages (rounded down) and remaining timer
+    /// ticks (rounded up), from the steps at which the clocks were last reset.
+    fn shown_at(
+        &self,
+        states: &[ZoneState],
+        resets: &[[usize; CLOCKS]],
+        tau: &[i64],
+        den: i64,
+    ) -> Vec<(Moment, State)> {
+        states
+            .iter()
+            .enumerate()
+            .map(|(k, zs)| {
+                let mut s = zs.s;
+                let r = &resets[k];
+                let byte = |v: i64| v.clamp(0, u8::MAX as i64) as u8;
+                for side in [Side::A, Side::B] {
+                    let d = duration(&self.cfg, s.ep(side));
+                    let t = &mut s.ep[side.index()].timer;
+                    if let Some(d) = d {
+                        let left = d as i64 * den - (tau[k] - tau[r[timer_clock(side) - 1]]);
+                        t.ticks = byte((left + den - 1).div_euclid(den));
+                    }
+                }
+                let mut net = Network::default();
+                for (j, seg) in zs.s.net.segments().iter().enumerate() {
+                    let age = (tau[k] - tau[r[slot_clock(j) - 1]]).div_euclid(den);
+                    let seg = Segment {
+                        age: byte(age),
+                        ..*seg
+                    };
+                    net.push_ordered(seg, MAX_NET, false);
+                }
+                s.net = net;
+                (Moment { num: tau[k], den }.reduced(), s)
+            })
+            .collect()
+    }
+}
+
+impl Moment {
+    /// The same time with the least power-of-ten denominator.
+    pub fn reduced(self) -> Moment {
+        let mut m = self;
+        while m.den > 1 && m.den % 10 == 0 && m.num % 10 == 0 {
+            m.num /= 10;
+            m.den /= 10;
+        }
+        m
+    }
+
+    /// Reads a time as [`Moment::show`] writes it: units (`3`, `2.99`), or seconds with an `s`
+    /// (`51.2s`), which need a unit of time (`time_unit_ms`). Non-negative, at most six
+    /// decimals, below 10⁶ units. A time in seconds that is not a whole number of a power of
+    /// ten's fraction of a unit (a unit of 3 ms, `0.001s`) is refused. The error is a phrase.
+    pub fn parse(text: &str, cfg: &Config) -> Result<Moment, String> {
+        let (digits, seconds) = match text.strip_suffix('s') {
+            Some(d) => (d, true),
+            None => (text, false),
+        };
+        let bad = || {
+            format!("malformed time '{text}' (use a number of units such as 3 or 2.5, or seconds such as 51.2s)")
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty()
+            || whole.len() > 6
+            || frac.len() > 6
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+            || (digits.contains('.') && frac.is_empty())
+        {
+            return Err(bad());
+        }
+        let scale = 10i128.pow(frac.len() as u32);
+        let num: i128 = format!("{whole}{frac}").parse().map_err(|_| bad())?;
+        if !seconds {
+            let m = Moment {
+                num: num as i64,
+                den: scale as i64,
+            };
+            return Ok(m.reduced());
+        }
+        if cfg.time_unit_ms == 0 {
+            return Err(format!(
+                "time '{text}' is in seconds, and the configuration has no unit of time (config time_unit_ms=N)"
+            ));
+        }
+        // units = seconds · 1000 / unit_ms = num · 1000 / (scale · unit_ms).
+        let (top, bottom) = (num * 1000, scale * cfg.time_unit_ms as i128);
+        let mut den = 1i128;
+        while (top * den) % bottom != 0 {
+            den *= 10;
+            if den > 1_000_000 {
+                return Err(format!(
+                    "time '{text}' is not a decimal number of units (time_unit_ms={})",
+                    cfg.time_unit_ms
+                ));
+            }
+        }
+        let units = top * den / bottom;
+        if units / den >= 1_000_000 {
+            return Err(bad());
+        }
+        Ok(Moment {
+            num: units as i64,
+            den: den as i64,
+        }
+        .reduced())
     }
 }
