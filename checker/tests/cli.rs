@@ -112,7 +112,11 @@ fn bad_flags_are_one_line_errors_with_status_2() {
         &["check", "--loss", "maybe"],
         "possible values: true, false",
     );
-    assert_bad_input(&["check", "--msl", "300"], "300 is not in 0..=255");
+    assert_bad_input(
+        &["check", "--msl", "300"],
+        "msl = 300: must be in 1..=8 (flag --msl)",
+    );
+    assert_bad_input(&["check", "--msl", "70000"], "70000 is not in 0..=65535");
     assert_bad_input(
         &["check", "--property", "no-such"],
         "unknown property 'no-such'",
@@ -290,7 +294,7 @@ fn config_errors_are_file_line_message_and_name_the_nearest_key() {
     let kind = temp_file("kind.json", r#"{"time_wait": 2, "msl": "x"}"#);
     assert_bad_input(
         &["check", "--config", kind.to_str().unwrap()],
-        "`msl`: invalid type: string \"x\", expected u8",
+        "`msl`: invalid type: string \"x\", expected u16",
     );
     // A 1 MB key or value is cut in the message.
     let big = "k".repeat(1 << 20);

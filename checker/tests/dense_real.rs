@@ -183,6 +183,18 @@ fn linux_real_time_wait_must_outlast_the_peers_last_retransmission() {
 }
 
 #[test]
+fn linux_real_default_orphan_retries_outlast_sixty_seconds_of_time_wait() {
+    // Linux's default, 8 retries, at MSL 30 s: the FIN retransmitted at 51 s may arrive until
+    // just before 81 s, after TIME-WAIT's 60 s; 81 s holds (the README table's last rows).
+    let (code, text) = cell("8", "150", "300");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("[t=51s] B rexmt timer fires"), "{text}");
+    assert!(text.contains("[t=60s] A 2msl timer fires"), "{text}");
+    let (code, text) = cell("8", "150", "405");
+    assert_eq!(code, Some(0), "{text}");
+}
+
+#[test]
 fn the_open_bound_lets_a_segment_live_almost_msl() {
     // One tick of MSL: closed, a segment must be used at the instant it is sent (age ≤ 0);
     // open, at any age below 1, so many more zones.

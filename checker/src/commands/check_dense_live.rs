@@ -113,6 +113,9 @@ fn expand(model: &DenseModel, classes: u16, states: &[ZoneState]) -> Vec<(u16, V
         .collect()
 }
 
+/// Frontier states expanded per thread between two merges (and memory checks).
+const LIVE_CHUNK: usize = 4096;
+
 /// Builds the zone graph of `model` (with divergence), keeping the edge classes in `classes`.
 pub fn build(model: &DenseModel, classes: u16, threads: usize, meter: &Meter) -> ZoneGraph {
     let start = Instant::now();
@@ -135,57 +138,71 @@ pub fn build(model: &DenseModel, classes: u16, threads: usize, meter: &Meter) ->
             stopped = Some(stop);
             break;
         }
-        let frontier = &states[level.clone()];
-        let workers = threads.clamp(1, frontier.len().div_ceil(256).max(1));
-        let expanded: Vec<(u16, Vec<Succ>)> = if workers == 1 {
-            expand(model, classes, frontier)
-        } else {
-            let per = frontier.len().div_ceil(workers);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = frontier
-                    .chunks(per)
-                    .map(|chunk| scope.spawn(move || expand(model, classes, chunk)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().expect("a zone-graph worker panicked"))
-                    .collect()
-            })
-        };
         let end = states.len();
-        for (k, (en, succ)) in expanded.into_iter().enumerate() {
-            let from = (level.start + k) as u32;
-            enabled.push(en);
-            let mut was_cut = false;
-            for (c, n, raw) in succ {
-                generated += 1;
-                let Some(n) = n else {
-                    was_cut = true;
-                    if seen_cut.insert(raw) {
-                        cut += 1;
-                    }
-                    continue;
-                };
-                let to = match index.get(&n) {
-                    Some(&j) => j,
-                    None => {
-                        if let Some(stop) = meter.states_full(states.len() as u64) {
-                            meter.halt(stop);
-                            stopped = Some(stop);
-                            cut_from.push(was_cut);
-                            break 'levels;
+        // The level in fixed chunks, so that the successors held at once stay small and the
+        // memory limit is checked after each (a level of a large graph holds gigabytes).
+        let mut done = level.start;
+        while done < end {
+            let upto = (done + LIVE_CHUNK * threads.max(1)).min(end);
+            let frontier = &states[done..upto];
+            let workers = threads.clamp(1, frontier.len().div_ceil(256).max(1));
+            let expanded: Vec<(u16, Vec<Succ>)> = if workers == 1 {
+                expand(model, classes, frontier)
+            } else {
+                let per = frontier.len().div_ceil(workers);
+                std::thread::scope(|scope| {
+                    let handles: Vec<_> = frontier
+                        .chunks(per)
+                        .map(|chunk| scope.spawn(move || expand(model, classes, chunk)))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .flat_map(|h| h.join().expect("a zone-graph worker panicked"))
+                        .collect()
+                })
+            };
+            for (k, (en, succ)) in expanded.into_iter().enumerate() {
+                let from = (done + k) as u32;
+                enabled.push(en);
+                let mut was_cut = false;
+                for (c, n, raw) in succ {
+                    generated += 1;
+                    let Some(n) = n else {
+                        was_cut = true;
+                        if seen_cut.insert(raw) {
+                            cut += 1;
                         }
-                        let j = states.len() as u32;
-                        index.insert(n, j);
-                        states.push(n);
-                        j
-                    }
-                };
-                edges.push((from, to, c));
+                        continue;
+                    };
+                    let to = match index.get(&n) {
+                        Some(&j) => j,
+                        None => {
+                            if let Some(stop) = meter.states_full(states.len() as u64) {
+                                meter.halt(stop);
+                                stopped = Some(stop);
+                                cut_from.push(was_cut);
+                                break 'levels;
+                            }
+                            let j = states.len() as u32;
+                            index.insert(n, j);
+                            states.push(n);
+                            j
+                        }
+                    };
+                    edges.push((from, to, c));
+                }
+                cut_from.push(was_cut);
             }
-            cut_from.push(was_cut);
             meter.set_unique(states.len() as u64);
             meter.set_generated(generated);
+            // The edge list is sorted into rows at the end, which takes as much again.
+            let later = (edges.len() * std::mem::size_of::<(u32, u32, u16)>()) as u64;
+            if let Err(stop) = meter.memory_ok(later) {
+                meter.halt(stop);
+                stopped = Some(stop);
+                break 'levels;
+            }
+            done = upto;
         }
         level = end..states.len();
     }

@@ -52,10 +52,13 @@
 //! same answer without zones, by solving the path's guards and invariants as difference
 //! constraints between the step times.
 //!
-//! **Where it stands.** Done: the closed model (`a ≤ MSL − 1`, timers at `t = T`), checked for
-//! safety and coverage by `tcpmc check --time dense`; the time-divergence check and so liveness
-//! (`DenseModel::divergence`, the checker's `check_dense_live`). Not yet: inclusion instead of
-//! equality of zones.
+//! **Where it stands.** Done: the closed model (`a ≤ MSL − 1`, timers at `t = T`) and the open
+//! one (`msl_bound = open`: used while `a < MSL`, gone at `a = MSL`), checked for safety and
+//! coverage by `tcpmc check --time dense` with inclusion of zones (the checker's `zone_bfs`);
+//! the time-divergence check and so liveness (`DenseModel::divergence`, the checker's
+//! `check_dense_live`, on the zone graph with equality); timer lengths read from what set them
+//! ([`duration`]), so that backed-off RTOs and constants up to
+//! [`crate::config::DENSE_MAX_CONST`] cost what small ones cost; timed replay ([`replay`]).
 
 pub mod dbm;
 pub mod replay;

@@ -4,8 +4,8 @@
 # from drawing an RST (normal-close-never-reset), and the smallest TIME-WAIT that does, found by
 # bisection in units of 200 ms (each step one exhaustive dense-time check).
 #
-#   examples/linux-real/time-wait-table.sh            # the whole table (TCPMC=path/to/tcpmc)
-#   examples/linux-real/time-wait-table.sh 8 150      # one cell: orphan retries 8, MSL 150 units
+#   scripts/time-wait-table.sh            # the whole table (TCPMC=path/to/tcpmc)
+#   scripts/time-wait-table.sh 8 150      # one cell: orphan retries 8, MSL 150 units
 set -euo pipefail
 TCPMC=${TCPMC:-tcpmc}
 # One connection without data, so that only the close is checked; no SYN retransmissions
