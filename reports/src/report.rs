@@ -23,6 +23,39 @@ pub struct Stats {
     pub table_bytes: u64,
 }
 
+/// What every search counts, from which [`Stats::new`] makes the report's statistics.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SearchCounts {
+    pub unique: u64,
+    pub generated: u64,
+    pub cut: u64,
+    pub depth: usize,
+    pub seconds: f64,
+    pub table_bytes: u64,
+}
+
+impl Stats {
+    /// The statistics of a search run with `threads` threads, named `search`; the rate is
+    /// generated states per second (0 for a run too short to time).
+    pub fn new(c: SearchCounts, threads: usize, search: &str) -> Stats {
+        Stats {
+            unique_states: c.unique,
+            generated_states: c.generated,
+            states_cut: c.cut,
+            depth: c.depth,
+            seconds: c.seconds,
+            states_per_second: if c.seconds > 0.0 {
+                c.generated as f64 / c.seconds
+            } else {
+                0.0
+            },
+            threads,
+            search: search.to_string(),
+            table_bytes: c.table_bytes,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum VerdictKind {
@@ -70,6 +103,20 @@ pub struct GraphStats {
     pub seconds: f64,
     pub bytes: u64,
     pub bytes_per_state: f64,
+}
+
+impl GraphStats {
+    /// The statistics of a built graph of `states` states holding `bytes` bytes.
+    pub fn new(states: u64, edges: u64, states_cut: u64, seconds: f64, bytes: u64) -> GraphStats {
+        GraphStats {
+            states,
+            edges,
+            states_cut,
+            seconds,
+            bytes,
+            bytes_per_state: bytes as f64 / states.max(1) as f64,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

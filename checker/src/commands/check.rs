@@ -17,7 +17,7 @@ use std::sync::Arc;
 use tcpmc_model::tcp_state::TcpState;
 use tcpmc_model::{Action, Config, Side, State, TcpModel, Time};
 use tcpmc_properties::{registry, Kind, PropertyDef};
-use tcpmc_reports::report::steps;
+use tcpmc_reports::report::{steps, SearchCounts};
 use tcpmc_reports::{CheckReport, GraphStats, Stats, Verdict, VerdictKind};
 
 /// The state properties of a check, as goals for the search.
@@ -353,15 +353,13 @@ pub fn check_run(
             };
             by_name.insert(p.name, v);
         }
-        let bytes = g.bytes() as u64;
-        graph_stats = Some(GraphStats {
-            states: g.states.len() as u64,
-            edges: g.graph.edge_count() as u64,
-            states_cut: g.cut,
-            seconds: g.seconds,
-            bytes,
-            bytes_per_state: bytes as f64 / g.states.len().max(1) as f64,
-        });
+        graph_stats = Some(GraphStats::new(
+            g.states.len() as u64,
+            g.graph.edge_count() as u64,
+            g.cut,
+            g.seconds,
+            g.bytes() as u64,
+        ));
     }
     let verdicts: Vec<Verdict> = props
         .iter()
@@ -398,21 +396,18 @@ pub fn check_run(
     }
     let report = CheckReport {
         config: cfg.clone(),
-        stats: Stats {
-            unique_states: outcome.unique,
-            generated_states: outcome.generated,
-            states_cut: outcome.cut,
-            depth: outcome.depth,
-            seconds,
-            states_per_second: if seconds > 0.0 {
-                outcome.generated as f64 / seconds
-            } else {
-                0.0
+        stats: Stats::new(
+            SearchCounts {
+                unique: outcome.unique,
+                generated: outcome.generated,
+                cut: outcome.cut,
+                depth: outcome.depth,
+                seconds,
+                table_bytes: outcome.table_bytes,
             },
             threads,
-            search: outcome.search.to_string(),
-            table_bytes: outcome.table_bytes,
-        },
+            outcome.search,
+        ),
         graph: graph_stats,
         verdicts,
         complete: outcome.complete && limit.is_none(),

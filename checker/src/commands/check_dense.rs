@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tcpmc_model::dense::{DenseAction, DenseModel, ZoneState};
 use tcpmc_model::{Action, Config};
 use tcpmc_properties::{Kind, PropertyDef};
-use tcpmc_reports::report::steps;
+use tcpmc_reports::report::{steps, SearchCounts};
 use tcpmc_reports::{CheckReport, Stats, Verdict, VerdictKind};
 
 /// The `search` field of the report's statistics.
@@ -145,21 +145,18 @@ pub fn check_dense_metered(
     });
     let report = CheckReport {
         config: cfg.clone(),
-        stats: Stats {
-            unique_states: o.unique,
-            generated_states: o.generated,
-            states_cut: o.cut,
-            depth: o.depth,
-            seconds: o.seconds,
-            states_per_second: if o.seconds > 0.0 {
-                o.generated as f64 / o.seconds
-            } else {
-                0.0
+        stats: Stats::new(
+            SearchCounts {
+                unique: o.unique,
+                generated: o.generated,
+                cut: o.cut,
+                depth: o.depth,
+                seconds: o.seconds,
+                table_bytes: o.table_bytes,
             },
-            threads: opts.threads,
-            search: SEARCH_NAME.to_string(),
-            table_bytes: o.table_bytes,
-        },
+            opts.threads,
+            SEARCH_NAME,
+        ),
         graph: None,
         verdicts,
         complete: o.complete && limit.is_none(),

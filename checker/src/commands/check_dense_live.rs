@@ -21,6 +21,7 @@ use tcpmc_model::config::MAX_NET;
 use tcpmc_model::dense::{DenseAction, DenseModel, ZoneState};
 use tcpmc_model::{Config, Side, TcpState};
 use tcpmc_properties::{Kind, PropertyDef};
+use tcpmc_reports::report::SearchCounts;
 use tcpmc_reports::{CheckReport, GraphStats, Stats, Verdict, VerdictKind};
 
 /// The class of the `Pass` edge: time passes (the tick model's time class).
@@ -388,14 +389,13 @@ pub fn check_live_metered(
         meter.phase("zone graph (time divergence)");
         let g = build(&model, f.weak | f.strong | f.must, opts.threads, meter);
         let bytes = (g.graph.bytes() + g.states.len() * std::mem::size_of::<ZoneState>()) as u64;
-        graph_stats = Some(GraphStats {
-            states: g.states.len() as u64,
-            edges: g.graph.edge_count() as u64,
-            states_cut: g.cut,
-            seconds: g.seconds,
+        graph_stats = Some(GraphStats::new(
+            g.states.len() as u64,
+            g.graph.edge_count() as u64,
+            g.cut,
+            g.seconds,
             bytes,
-            bytes_per_state: bytes as f64 / g.states.len().max(1) as f64,
-        });
+        ));
         if let Some(stop) = g.stopped {
             limit = Some(LimitReached {
                 stop,
@@ -489,21 +489,18 @@ pub fn check_live_metered(
     }
     let stats = match (&safety, &built) {
         (Some(s), _) => s.report.stats.clone(),
-        (None, Some(g)) => Stats {
-            unique_states: g.states.len() as u64,
-            generated_states: g.generated,
-            states_cut: g.cut,
-            depth: g.levels,
-            seconds: g.seconds,
-            states_per_second: if g.seconds > 0.0 {
-                g.generated as f64 / g.seconds
-            } else {
-                0.0
+        (None, Some(g)) => Stats::new(
+            SearchCounts {
+                unique: g.states.len() as u64,
+                generated: g.generated,
+                cut: g.cut,
+                depth: g.levels,
+                seconds: g.seconds,
+                table_bytes: graph_stats.as_ref().map_or(0, |s| s.bytes),
             },
-            threads: opts.threads,
-            search: GRAPH_SEARCH_NAME.to_string(),
-            table_bytes: graph_stats.as_ref().map_or(0, |s| s.bytes),
-        },
+            opts.threads,
+            GRAPH_SEARCH_NAME,
+        ),
         (None, None) => unreachable!("without a safety search the graph is built"),
     };
     let complete = safety.as_ref().is_none_or(|s| s.report.complete) && limit.is_none();

@@ -51,26 +51,7 @@ pub fn run(scenario: &Scenario) -> Outcome {
             } else {
                 String::new()
             };
-            match f.why {
-                Stuck::NotEnabled { enabled } => {
-                    text.push_str(&format!(
-                        "line {}: step '{}' is not enabled{bound}\n",
-                        line.number, line.text
-                    ));
-                    let list = if enabled.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        enabled.join(", ")
-                    };
-                    text.push_str(&format!("enabled here: {list}\n"));
-                }
-                Stuck::Expectation { expected, found } => {
-                    text.push_str(&format!(
-                        "line {}: expected {expected}, found {found}{bound}\n",
-                        line.number
-                    ));
-                }
-            }
+            text.push_str(&stuck_lines(line.number, &line.text, f.why, &bound));
             if f.state.cut && usize::from(scenario.cfg.max_in_flight) < MAX_NET {
                 text.push_str(&format!(
                     "hint: add 'config max_in_flight=N' (at most {MAX_NET})\n"
@@ -147,32 +128,31 @@ fn run_dense(scenario: &Scenario) -> Outcome {
                 text.push_str(&indent(&state.s));
             }
             let line = &scenario.timed[index];
-            match why {
-                Stuck::NotEnabled { enabled } => {
-                    text.push_str(&format!(
-                        "line {}: step '{}' is not enabled\n",
-                        line.number, line.text
-                    ));
-                    let list = if enabled.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        enabled.join(", ")
-                    };
-                    text.push_str(&format!("enabled here: {list}\n"));
-                }
-                Stuck::Expectation { expected, found } => {
-                    text.push_str(&format!(
-                        "line {}: expected {expected}, found {found}\n",
-                        line.number
-                    ));
-                }
-            }
+            text.push_str(&stuck_lines(line.number, &line.text, why, ""));
             Outcome { text, ok: false }
         }
         Err(DenseFailure::Other(why)) => Outcome {
             text: format!("{why}\n"),
             ok: false,
         },
+    }
+}
+
+/// Why line `number` (`text`) could not be taken, `note` after the reason: one line, and for a
+/// step that is not enabled a second listing what is.
+fn stuck_lines(number: usize, text: &str, why: Stuck, note: &str) -> String {
+    match why {
+        Stuck::NotEnabled { enabled } => {
+            let list = if enabled.is_empty() {
+                "nothing".to_string()
+            } else {
+                enabled.join(", ")
+            };
+            format!("line {number}: step '{text}' is not enabled{note}\nenabled here: {list}\n")
+        }
+        Stuck::Expectation { expected, found } => {
+            format!("line {number}: expected {expected}, found {found}{note}\n")
+        }
     }
 }
 

@@ -112,6 +112,14 @@ impl Meter {
         self.done.fetch_add(1, Relaxed);
     }
 
+    /// After a search merged a batch: the counts it shows, then the memory limit checked.
+    pub fn merged(&self, unique: u64, depth: u64, queue: u64) -> Result<(), Stop> {
+        self.set_unique(unique);
+        self.set_depth(depth);
+        self.set_queue(queue);
+        self.memory_ok(0)
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             phase: self.phase.lock().unwrap_or_else(|e| e.into_inner()).clone(),

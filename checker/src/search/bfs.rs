@@ -228,10 +228,7 @@ where
                     }
                 }
                 // (The workers count the generated states as they go.)
-                meter.set_unique(visited.len() as u64);
-                meter.set_depth(depth as u64);
-                meter.set_queue(next.len() as u64);
-                meter.memory_ok(0)
+                meter.merged(visited.len() as u64, depth as u64, next.len() as u64)
             })();
             if let Err(e) = merged {
                 meter.halt(e);

@@ -214,10 +214,7 @@ pub fn zone_bfs<G: Goals<DenseModel>>(
                         }
                     }
                 }
-                meter.set_unique(nodes.len() as u64);
-                meter.set_depth(depth as u64);
-                meter.set_queue(next.len() as u64);
-                meter.memory_ok(0)
+                meter.merged(nodes.len() as u64, depth as u64, next.len() as u64)
             })();
             if let Err(e) = merged {
                 meter.halt(e);
