@@ -88,9 +88,9 @@ pub struct ZoneGraph {
     pub stopped: Option<Stop>,
 }
 
-/// A successor of a state being expanded: its class, the state (`None`: outside the bound),
-/// and the state either way (to count the distinct states cut).
-type Succ = (u16, Option<ZoneState>, ZoneState);
+/// A successor of a state being expanded: its class and the state (outside the bound when its
+/// discrete part is `cut`).
+type Succ = (u16, ZoneState);
 
 fn expand(model: &DenseModel, classes: u16, states: &[ZoneState]) -> Vec<(u16, Vec<Succ>)> {
     let mut actions = Vec::new();
@@ -107,7 +107,7 @@ fn expand(model: &DenseModel, classes: u16, states: &[ZoneState]) -> Vec<(u16, V
                 };
                 let c = dense_class(zs, a) & classes;
                 en |= c;
-                out.push((c, (!n.s.cut).then_some(n), n));
+                out.push((c, n));
             }
             (en, out)
         })
@@ -166,15 +166,15 @@ pub fn build(model: &DenseModel, classes: u16, threads: usize, meter: &Meter) ->
                 let from = (done + k) as u32;
                 enabled.push(en);
                 let mut was_cut = false;
-                for (c, n, raw) in succ {
+                for (c, n) in succ {
                     generated += 1;
-                    let Some(n) = n else {
+                    if n.s.cut {
                         was_cut = true;
-                        if seen_cut.insert(raw) {
+                        if seen_cut.insert(n) {
                             cut += 1;
                         }
                         continue;
-                    };
+                    }
                     let to = match index.get(&n) {
                         Some(&j) => j,
                         None => {

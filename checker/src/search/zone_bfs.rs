@@ -64,11 +64,6 @@ fn expand(model: &DenseModel, zs: &ZoneState, actions: &mut Vec<DenseAction>) ->
     (inside, cut, generated)
 }
 
-/// Whether zone state `a`'s zone is contained in `b`'s (same discrete state assumed).
-fn within(a: &ZoneState, b: &ZoneState) -> bool {
-    a.zone_within(b)
-}
-
 /// Runs the search with `threads` workers; with `stop_early`, it ends after the first level at
 /// which every goal has a discovery. `unique` counts the zone states kept (a state later
 /// covered by a larger zone included), `generated` every successor computed.
@@ -103,7 +98,7 @@ pub fn zone_bfs<G: Goals<DenseModel>>(
         let list = passed.entry(key).or_default();
         if list
             .iter()
-            .any(|&k| nodes[k as usize].zs.s == zs.s && within(&zs, &nodes[k as usize].zs))
+            .any(|&k| nodes[k as usize].zs.s == zs.s && zs.zone_within(&nodes[k as usize].zs))
         {
             return Ok(None);
         }
@@ -115,7 +110,7 @@ pub fn zone_bfs<G: Goals<DenseModel>>(
         // Kept states this one contains leave the list; one no deeper is not expanded.
         list.retain(|&k| {
             let old = &nodes[k as usize];
-            let covered = old.zs.s == zs.s && within(&old.zs, &zs);
+            let covered = old.zs.s == zs.s && old.zs.zone_within(&zs);
             if covered && old.depth >= depth {
                 live[k as usize] = false;
             }
