@@ -2,7 +2,11 @@
 # BENCHMARKS.md, "Dense time": how the tick graph and the zone graph grow with the constants.
 # Prints markdown rows: configuration, states (unique), seconds, peak RSS. TCPMC=path/to/tcpmc.
 set -euo pipefail
-TCPMC=${TCPMC:-tcpmc}
+# tcpmc on PATH, else this checkout's release build.
+if [[ -z ${TCPMC:-} ]]; then
+  TCPMC=$(command -v tcpmc || echo "$(dirname "$0")/../target/release/tcpmc")
+fi
+[[ -x $TCPMC ]] || { echo "no tcpmc: cargo build --release first, or set TCPMC" >&2; exit 2; }
 
 # One check: its unique count, wall seconds and peak RSS, as "| n | s | MB |".
 measure() {

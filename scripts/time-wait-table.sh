@@ -7,7 +7,11 @@
 #   scripts/time-wait-table.sh            # the whole table (TCPMC=path/to/tcpmc)
 #   scripts/time-wait-table.sh 8 150      # one cell: orphan retries 8, MSL 150 units
 set -euo pipefail
-TCPMC=${TCPMC:-tcpmc}
+# tcpmc on PATH, else this checkout's release build.
+if [[ -z ${TCPMC:-} ]]; then
+  TCPMC=$(command -v tcpmc || echo "$(dirname "$0")/../target/release/tcpmc")
+fi
+[[ -x $TCPMC ]] || { echo "no tcpmc: cargo build --release first, or set TCPMC" >&2; exit 2; }
 # One connection without data, so that only the close is checked; no SYN retransmissions
 # (retries 0: an old SYN at the listener is another hazard); RST ignored in TIME-WAIT
 # (tcp_rfc1337=1: assassination is another hazard); a full network drops (a loss, which the
